@@ -1,0 +1,7 @@
+// `npm run bench`: every benchmark of the project, each figure beside its reference.
+const suites: readonly string[] = [];
+
+for (const suite of suites) {
+  const module = (await import(suite)) as { default: () => Promise<void> };
+  await module.default();
+}
