@@ -1,0 +1,122 @@
+import { HandoffError } from '../../errors.js';
+import {
+  assertDeadline,
+  assertExpectedVersion,
+  effectiveLimit,
+  serializeSnapshot,
+  storeClosedError,
+  type ConversationStore,
+  type ConversationWrite,
+  type DueConversation,
+  type JsonValue,
+  type ListDueOptions,
+  type SaveResult,
+  type StoredConversation,
+} from './store.js';
+
+/** One stored row; the snapshot is kept as JSON text so no live object outlives a save. */
+interface MemoryRow {
+  readonly json: string;
+  readonly version: number;
+  readonly nextDeadline: number | null;
+}
+
+/** The in-memory store, with a count of stored conversations for tests and benchmarks. */
+export interface MemoryConversationStore extends ConversationStore {
+  /** How many conversations are stored. */
+  readonly size: number;
+}
+
+/**
+ * Creates the default store: conversations in a `Map`, snapshots kept as JSON strings, so it
+ * behaves like a durable store (every load is a fresh copy) and an idle conversation costs a
+ * string, not an object graph. Saves are atomic because each runs without awaiting.
+ * `listDue` scans every row (O(n log n)); it is meant for start-up recovery, not a hot loop.
+ *
+ * @example
+ * const store = createMemoryStore();
+ * await store.save('c1', 0, { snapshot: { schemaVersion: 1, state: {} }, nextDeadline: null });
+ */
+export function createMemoryStore(): MemoryConversationStore {
+  const rows = new Map<string, MemoryRow>();
+  let closed = false;
+  const open = (): void => {
+    if (closed) throw storeClosedError();
+  };
+
+  return {
+    get size() {
+      return rows.size;
+    },
+
+    load(conversationId: string): Promise<StoredConversation | undefined> {
+      return attempt(() => {
+        open();
+        const row = rows.get(conversationId);
+        if (!row) return undefined;
+        return { conversationId, snapshot: JSON.parse(row.json) as JsonValue, version: row.version, nextDeadline: row.nextDeadline };
+      });
+    },
+
+    save(conversationId: string, expectedVersion: number, write: ConversationWrite): Promise<SaveResult> {
+      return attempt((): SaveResult => {
+        open();
+        assertExpectedVersion(expectedVersion);
+        assertDeadline(write.nextDeadline);
+        const json = serializeSnapshot(conversationId, write.snapshot);
+        const current = rows.get(conversationId)?.version ?? 0;
+        if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
+        const version = expectedVersion + 1;
+        rows.set(conversationId, { json, version, nextDeadline: write.nextDeadline });
+        return { ok: true, version };
+      });
+    },
+
+    listDue(before: number, options?: ListDueOptions): Promise<readonly DueConversation[]> {
+      return attempt(() => {
+        open();
+        const limit = effectiveLimit(options);
+        const after = options?.after;
+        const due: DueConversation[] = [];
+        for (const [conversationId, row] of rows) {
+          const deadline = row.nextDeadline;
+          if (deadline === null || deadline > before) continue;
+          if (after && compareDue(deadline, conversationId, after) <= 0) continue;
+          due.push({ conversationId, nextDeadline: deadline });
+        }
+        due.sort((a, b) => compareDue(a.nextDeadline, a.conversationId, b));
+        return due.slice(0, limit);
+      });
+    },
+
+    delete(conversationId: string, expectedVersion?: number): Promise<boolean> {
+      return attempt(() => {
+        open();
+        const row = rows.get(conversationId);
+        if (!row || (expectedVersion !== undefined && row.version !== expectedVersion)) return false;
+        return rows.delete(conversationId);
+      });
+    },
+
+    close(): Promise<void> {
+      closed = true;
+      rows.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Orders due rows by deadline, then by id in code-unit order. */
+function compareDue(deadline: number, conversationId: string, other: DueConversation): number {
+  if (deadline !== other.nextDeadline) return deadline - other.nextDeadline;
+  return conversationId < other.conversationId ? -1 : conversationId > other.conversationId ? 1 : 0;
+}
+
+/** Runs a synchronous store operation, turning a throw into a rejection like an I/O store would. */
+function attempt<T>(operation: () => T): Promise<T> {
+  try {
+    return Promise.resolve(operation());
+  } catch (error) {
+    return Promise.reject(error instanceof HandoffError ? error : new HandoffError('CORRUPT_SNAPSHOT', String(error), [], { cause: error }));
+  }
+}

@@ -1,0 +1,245 @@
+// One contract, every store: the in-memory store and the PostgreSQL store must be indistinguishable.
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { isHandoffError } from '../src/errors.js';
+import { openSnapshot, sealSnapshot } from '../src/runtime/snapshot-envelope.js';
+import { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import { createPostgresStore } from '../src/runtime/store/postgres-store.js';
+import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
+import { createTestPool, postgresTestsShouldSkip, uniqueTable } from './support/postgres.js';
+
+interface StoreFixture {
+  readonly name: string;
+  /** A fresh, empty store for one test. */
+  open(): Promise<ConversationStore>;
+  /** Releases what `open` made. */
+  cleanup(): Promise<void>;
+  /** Property runs per test: each PostgreSQL run costs real round trips. */
+  readonly numRuns: number;
+}
+
+const write = (snapshot: JsonValue, nextDeadline: number | null = null) => ({ snapshot, nextDeadline });
+const snapshot = (n: number): JsonValue => sealSnapshot({ value: 'skiöld ✓ 😀', n, nested: { list: [1, 2, { deep: true }] } });
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+function storeContract(fixture: StoreFixture): void {
+  describe(`${fixture.name} store contract`, () => {
+    let store: ConversationStore;
+    beforeEach(async () => {
+      store = await fixture.open();
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it('loads nothing for a conversation it never saved', async () => {
+      expect(await store.load('nobody')).toBeUndefined();
+    });
+
+    it('creates at expected version 0 and loads the same snapshot, version 1 and deadline', async () => {
+      expect(await store.save('c1', 0, write(snapshot(1), 1_700_000_000_000))).toEqual({ ok: true, version: 1 });
+      expect(await store.load('c1')).toEqual({ conversationId: 'c1', snapshot: snapshot(1), version: 1, nextDeadline: 1_700_000_000_000 });
+    });
+
+    it('reports a second create of the same conversation as a version conflict and keeps the first', async () => {
+      await store.save('c1', 0, write(snapshot(1)));
+      expect(await store.save('c1', 0, write(snapshot(2)))).toEqual({ ok: false, code: 'VERSION_CONFLICT', expectedVersion: 0 });
+      expect((await store.load('c1'))?.snapshot).toEqual(snapshot(1));
+    });
+
+    it('replaces only the expected version and counts versions up by one', async () => {
+      await store.save('c1', 0, write(snapshot(1)));
+      expect(await store.save('c1', 1, write(snapshot(2), 5))).toEqual({ ok: true, version: 2 });
+      expect(await store.save('c1', 1, write(snapshot(3)))).toEqual({ ok: false, code: 'VERSION_CONFLICT', expectedVersion: 1 });
+      expect(await store.save('c1', 3, write(snapshot(3)))).toEqual({ ok: false, code: 'VERSION_CONFLICT', expectedVersion: 3 });
+      expect(await store.load('c1')).toEqual({ conversationId: 'c1', snapshot: snapshot(2), version: 2, nextDeadline: 5 });
+    });
+
+    it('reports an update of a conversation that does not exist as a conflict', async () => {
+      expect(await store.save('ghost', 4, write(snapshot(1)))).toMatchObject({ ok: false, code: 'VERSION_CONFLICT' });
+      expect(await store.load('ghost')).toBeUndefined();
+    });
+
+    it('lets exactly one of many concurrent saves at the same version win', async () => {
+      await store.save('c1', 0, write(snapshot(0)));
+      const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => store.save('c1', 1, write(snapshot(n)))));
+      const winners = results.flatMap((result, i) => (result.ok ? [i + 1] : []));
+      expect(winners).toHaveLength(1);
+      expect(await store.load('c1')).toMatchObject({ version: 2, snapshot: snapshot(winners[0]!) });
+    });
+
+    it('returns a fresh copy on every load, never a live object', async () => {
+      const original = { list: [1] };
+      await store.save('c1', 0, write(original));
+      original.list.push(2);
+      const first = (await store.load('c1'))?.snapshot as { list: number[] };
+      first.list.push(3);
+      expect((await store.load('c1'))?.snapshot).toEqual({ list: [1] });
+    });
+
+    it('lists due conversations earliest first, ties by id, skipping later and empty deadlines', async () => {
+      await store.save('late', 0, write(snapshot(1), 3000));
+      await store.save('b', 0, write(snapshot(1), 1000));
+      await store.save('a', 0, write(snapshot(1), 1000));
+      await store.save('early', 0, write(snapshot(1), 500));
+      await store.save('none', 0, write(snapshot(1), null));
+      await store.save('exact', 0, write(snapshot(1), 2000));
+      expect(await store.listDue(2000)).toEqual([
+        { conversationId: 'early', nextDeadline: 500 },
+        { conversationId: 'a', nextDeadline: 1000 },
+        { conversationId: 'b', nextDeadline: 1000 },
+        { conversationId: 'exact', nextDeadline: 2000 },
+      ]);
+    });
+
+    it('pages through due conversations with limit and after, each exactly once', async () => {
+      const ids = Array.from({ length: 23 }, (_, i) => `conv-${String(i).padStart(2, '0')}`);
+      for (const [i, id] of ids.entries()) await store.save(id, 0, write(snapshot(i), 100 + (i % 4)));
+      const seen: string[] = [];
+      let page = await store.listDue(200, { limit: 5 });
+      while (page.length > 0) {
+        expect(page.length).toBeLessThanOrEqual(5);
+        seen.push(...page.map((due) => due.conversationId));
+        page = await store.listDue(200, { limit: 5, after: page.at(-1)! });
+      }
+      expect(seen).toHaveLength(ids.length);
+      expect(new Set(seen)).toEqual(new Set(ids));
+    });
+
+    it('clears a deadline when a save writes null, so the conversation is no longer due', async () => {
+      await store.save('c1', 0, write(snapshot(1), 10));
+      await store.save('c1', 1, write(snapshot(2), null));
+      expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    });
+
+    it('deletes a conversation, only at the expected version when one is given', async () => {
+      await store.save('c1', 0, write(snapshot(1)));
+      expect(await store.delete('c1', 7)).toBe(false);
+      expect(await store.delete('c1', 1)).toBe(true);
+      expect(await store.delete('c1')).toBe(false);
+      expect(await store.load('c1')).toBeUndefined();
+      expect(await store.save('c1', 0, write(snapshot(2)))).toEqual({ ok: true, version: 1 });
+    });
+
+    it('rejects invalid versions, deadlines, limits and non-JSON snapshots with INVALID_INPUT', async () => {
+      const problems = [
+        store.save('c1', -1, write(snapshot(1))),
+        store.save('c1', 1.5, write(snapshot(1))),
+        store.save('c1', 0, write(snapshot(1), Number.NaN)),
+        store.save('c1', 0, write(undefined as unknown as JsonValue)),
+        store.listDue(0, { limit: 0 }),
+      ];
+      for (const problem of problems) expect(isHandoffError(await rejection(problem), 'INVALID_INPUT')).toBe(true);
+      expect(await store.load('c1')).toBeUndefined();
+    });
+
+    it('reports a stored snapshot of an unknown schema version or shape for that conversation only', async () => {
+      await store.save('good', 0, write(snapshot(1), 10));
+      await store.save('future', 0, write({ schemaVersion: 99, state: {} }, 10));
+      await store.save('garbage', 0, write(['not', 'an', 'envelope'], 10));
+      const open = async (id: string) => {
+        const stored = await store.load(id);
+        return openSnapshot(id, stored!.snapshot);
+      };
+      expect(await open('good')).toMatchObject({ n: 1 });
+      const future = await rejection(open('future'));
+      expect(isHandoffError(future, 'UNSUPPORTED_SNAPSHOT_VERSION')).toBe(true);
+      expect((future as Error).message).toMatchInlineSnapshot(
+        `"Stored snapshot of conversation "future" cannot be read: schema version 99 is not supported; this library reads version 1"`,
+      );
+      expect(isHandoffError(await rejection(open('garbage')), 'CORRUPT_SNAPSHOT')).toBe(true);
+      expect((await store.listDue(10)).map((due) => due.conversationId)).toEqual(['future', 'garbage', 'good']);
+    });
+
+    it('behaves like a map of versioned records under any sequence of loads, saves and deletes', async () => {
+      type Op =
+        | { kind: 'save'; id: string; versionDelta: number; n: number; deadline: number | null }
+        | { kind: 'load'; id: string }
+        | { kind: 'delete'; id: string; atVersion: boolean };
+      const id = fc.constantFrom('a', 'b', 'c');
+      const op: fc.Arbitrary<Op> = fc.oneof(
+        fc.record({ kind: fc.constant('save' as const), id, versionDelta: fc.constantFrom(0, 0, 0, -1, 1), n: fc.nat(1000), deadline: fc.option(fc.nat(10_000)) }),
+        fc.record({ kind: fc.constant('load' as const), id }),
+        fc.record({ kind: fc.constant('delete' as const), id, atVersion: fc.boolean() }),
+      );
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
+          const prefix = `run${run++}:`;
+          const model = new Map<string, { version: number; n: number; deadline: number | null }>();
+          for (const step of ops) {
+            const key = prefix + step.id;
+            const current = model.get(step.id);
+            if (step.kind === 'save') {
+              const expected = Math.max(0, (current?.version ?? 0) + step.versionDelta);
+              const result = await store.save(key, expected, write({ n: step.n }, step.deadline));
+              const shouldWin = expected === (current?.version ?? 0);
+              expect(result.ok).toBe(shouldWin);
+              if (shouldWin) model.set(step.id, { version: expected + 1, n: step.n, deadline: step.deadline });
+            } else if (step.kind === 'load') {
+              const loaded = await store.load(key);
+              expect(loaded).toEqual(current && { conversationId: key, snapshot: { n: current.n }, version: current.version, nextDeadline: current.deadline });
+            } else {
+              const deleted = await store.delete(key, step.atVersion ? (current?.version ?? 1) : undefined);
+              expect(deleted).toBe(current !== undefined);
+              model.delete(step.id);
+            }
+          }
+        }),
+        { numRuns: fixture.numRuns },
+      );
+    });
+
+    it('rejects every call with RUNTIME_CLOSED once closed', async () => {
+      await store.save('c1', 0, write(snapshot(1)));
+      await store.close();
+      for (const call of [store.load('c1'), store.save('c1', 1, write(snapshot(2))), store.listDue(0), store.delete('c1')]) {
+        expect(isHandoffError(await rejection(call), 'RUNTIME_CLOSED')).toBe(true);
+      }
+    });
+  });
+}
+
+storeContract({
+  name: 'memory',
+  open: () => Promise.resolve(createMemoryStore()),
+  cleanup: () => Promise.resolve(),
+  numRuns: 200,
+});
+
+const skipPostgres = await postgresTestsShouldSkip('store contract (PostgreSQL)');
+
+describe.skipIf(skipPostgres)('PostgreSQL', () => {
+  let pool: pg.Pool;
+  let table: string | undefined;
+  beforeAll(() => {
+    pool = createTestPool();
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  storeContract({
+    name: 'PostgreSQL',
+    async open() {
+      table = uniqueTable();
+      const store = createPostgresStore({ pool, table });
+      await store.migrate();
+      return store;
+    },
+    async cleanup() {
+      if (table) await pool.query(`DROP TABLE IF EXISTS ${table}`);
+      table = undefined;
+    },
+    numRuns: 25,
+  });
+});
