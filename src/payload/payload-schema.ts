@@ -65,7 +65,17 @@ export const handoffPayloadSchema = z.strictObject({
   context: z.strictObject({ steps: z.record(z.string(), z.record(z.string(), z.json())) }),
 });
 
+/** Any JSON value, as `z.json()` accepts it. */
+export type JsonValue = z.output<ReturnType<typeof z.json>>;
+/** One line of the conversation so far. */
 export type TranscriptEntry = z.output<typeof transcriptEntrySchema>;
+/** A validated conversation. */
 export type Conversation = z.output<typeof conversationSchema>;
+/** A conversation as the host passes it, before validation. */
+export type ConversationInput = z.input<typeof conversationSchema>;
+/** A validated invocation, `parameters` defaulted to `{}`. */
 export type HandoffInvocation = z.output<typeof handoffInvocationSchema>;
+/** An invocation as the host passes it, before validation. */
+export type HandoffInvocationInput = z.input<typeof handoffInvocationSchema>;
+/** The payload delivered to the automation node, which is also the router's facts object. */
 export type HandoffPayload = z.output<typeof handoffPayloadSchema>;

@@ -1,0 +1,145 @@
+import { HandoffError, type HandoffIssue } from '../errors.js';
+import type { HandoffEventConfig, LlmParameter } from '../config/event-schema.js';
+import { evaluateTemplate, unresolvedIssue } from '../templates/template.js';
+import type { Conversation, JsonValue } from './payload-schema.js';
+
+/** A parameters object: names to JSON values. */
+export type Parameters = Record<string, JsonValue>;
+
+/** A problem with one LLM parameter; `path` is `['parameters', name]`, relative to the invocation. */
+export interface ParameterIssue extends HandoffIssue {
+  readonly code: 'missing_parameter' | 'invalid_type' | 'invalid_value' | 'undeclared_parameter' | 'reserved_parameter';
+  readonly path: readonly ['parameters', string];
+  /** The parameter's declared description, when it is declared: what the model should collect. */
+  readonly description?: string;
+}
+
+/** A system parameter whose template resolved to nothing; `path` is what it read, relative to the conversation. */
+export interface UnresolvedTemplateIssue extends HandoffIssue {
+  readonly code: 'unresolved_template' | 'invalid_template';
+  /** The system parameter's key. */
+  readonly parameter: string;
+}
+
+function setKey(target: Parameters, key: string, value: JsonValue): void {
+  // defineProperty keeps any key an own data property, whatever its name.
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function typeProblem(parameter: LlmParameter, value: JsonValue): Pick<ParameterIssue, 'code' | 'message'> | undefined {
+  const ok =
+    parameter.type === 'string'
+      ? typeof value === 'string'
+      : parameter.type === 'number'
+        ? typeof value === 'number'
+        : parameter.type === 'integer'
+          ? Number.isInteger(value)
+          : parameter.type === 'boolean'
+            ? typeof value === 'boolean'
+            : parameter.type === 'array'
+              ? Array.isArray(value)
+              : typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!ok) {
+    const received = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+    return { code: 'invalid_type', message: `Expected '${parameter.name}' to be ${article(parameter.type)}, received ${received}` };
+  }
+  const allowed = parameter.enum;
+  if (allowed !== undefined && !allowed.some((option) => option === value)) {
+    return {
+      code: 'invalid_value',
+      message: `Expected '${parameter.name}' to be one of ${allowed.map((o) => JSON.stringify(o)).join(' | ')}, received ${JSON.stringify(value)}`,
+    };
+  }
+  return undefined;
+}
+
+const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/**
+ * Checks what the model supplied against the declared LLM parameters: every problem at once, so
+ * the host can ask the model for all of them. `null` counts as missing; a missing optional parameter
+ * is left out. Undeclared parameters are kept or reported per `event.undeclaredParameters`, and one
+ * named like a system parameter is always reported, so the model cannot override system values.
+ */
+export function validateLlmParameters(
+  event: HandoffEventConfig,
+  supplied: Readonly<Parameters>,
+): { readonly parameters: Parameters; readonly issues: readonly ParameterIssue[] } {
+  const parameters: Parameters = {};
+  const issues: ParameterIssue[] = [];
+  const declared = new Map(event.llmParameters.map((p) => [p.name, p]));
+  const systemKeys = new Set(event.systemParameters.map((p) => p.key));
+  for (const parameter of event.llmParameters) {
+    const value = Object.hasOwn(supplied, parameter.name) ? supplied[parameter.name] : undefined;
+    const path = ['parameters', parameter.name] as const;
+    if (value === undefined || value === null) {
+      if (parameter.required) {
+        issues.push({ code: 'missing_parameter', path, message: `Expected the required parameter '${parameter.name}': ${parameter.description}`, description: parameter.description });
+      }
+      continue;
+    }
+    const problem = typeProblem(parameter, value);
+    if (problem) issues.push({ ...problem, path, description: parameter.description });
+    else setKey(parameters, parameter.name, value);
+  }
+  for (const [name, value] of Object.entries(supplied)) {
+    if (declared.has(name)) continue;
+    const path = ['parameters', name] as const;
+    if (systemKeys.has(name)) {
+      issues.push({ code: 'reserved_parameter', path, message: `Expected no LLM parameter named '${name}': it is a system parameter, which the model cannot set` });
+    } else if (event.undeclaredParameters === 'reject') {
+      issues.push({ code: 'undeclared_parameter', path, message: `Expected only declared parameters, received '${name}' (declare it, or set event.undeclaredParameters to 'keep')` });
+    } else {
+      setKey(parameters, name, value);
+    }
+  }
+  return { parameters, issues };
+}
+
+/** The error for parameter issues: `MISSING_PARAMETERS` when any is missing, else `INVALID_PARAMETERS`. */
+export function parameterError(issues: readonly ParameterIssue[]): HandoffError {
+  const missing = issues.filter((i) => i.code === 'missing_parameter').map((i) => i.path[1]);
+  const others = issues.length - missing.length;
+  const also = others > 0 ? ` Also ${others} other parameter problem(s), listed in issues.` : '';
+  if (missing.length > 0) {
+    return new HandoffError('MISSING_PARAMETERS', `Missing required parameter(s) ${missing.join(', ')}: collect them and fire the event again.${also}`, issues);
+  }
+  const first = issues[0];
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new HandoffError('INVALID_PARAMETERS', `Invalid parameters: ${first?.message ?? ''}${more}.`, issues);
+}
+
+/**
+ * Resolves the system parameters against the conversation's `memory` and `context` by plain
+ * own-property lookup; a value that resolves to nothing follows its `onMissing` policy.
+ */
+export function resolveSystemParameters(
+  event: HandoffEventConfig,
+  conversation: Pick<Conversation, 'memory' | 'context'>,
+): { readonly parameters: Parameters; readonly issues: readonly UnresolvedTemplateIssue[] } {
+  const scope = { memory: conversation.memory ?? {}, context: conversation.context ?? {} };
+  const parameters: Parameters = {};
+  const issues: UnresolvedTemplateIssue[] = [];
+  for (const parameter of event.systemParameters) {
+    if (typeof parameter.value !== 'string') {
+      setKey(parameters, parameter.key, parameter.value);
+      continue;
+    }
+    const evaluation = evaluateTemplate(parameter.value, scope);
+    if (evaluation.unresolved.length === 0 || parameter.onMissing === 'empty') {
+      setKey(parameters, parameter.key, evaluation.value);
+    } else if (parameter.onMissing === 'error') {
+      for (const part of evaluation.unresolved) {
+        const issue = unresolvedIssue(part);
+        issues.push({ ...issue, code: part.type === 'ref' ? 'unresolved_template' : 'invalid_template', parameter: parameter.key, message: `System parameter '${parameter.key}': ${issue.message} in the conversation (or set its onMissing to 'empty' or 'omit')` });
+      }
+    }
+  }
+  return { parameters, issues };
+}
+
+/** The error for unresolved system parameter templates. */
+export function templateError(issues: readonly UnresolvedTemplateIssue[]): HandoffError {
+  const keys = [...new Set(issues.map((i) => i.parameter))];
+  return new HandoffError('TEMPLATE_UNRESOLVED', `System parameter(s) ${keys.join(', ')} resolved to nothing: ${issues[0]?.message ?? ''}`, issues);
+}
