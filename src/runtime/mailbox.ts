@@ -1,0 +1,71 @@
+/** A task the mailbox runs: the processing of one event for one conversation. */
+export type MailboxTask<T> = () => T | Promise<T>;
+
+/**
+ * Serial processing per conversation: tasks for one key run strictly one after another in the
+ * order they were posted; tasks for different keys run concurrently. A failing task rejects its
+ * own promise and does not stop the tasks behind it.
+ */
+export interface Mailbox {
+  /** Queues `task` behind every task already posted for `key` and resolves with its result. */
+  post<T>(key: string, task: MailboxTask<T>): Promise<T>;
+  /** How many tasks are queued or running for `key` (0 when it has none). */
+  pending(key: string): number;
+  /** How many keys have tasks queued or running; finished keys are forgotten, so this bounds memory. */
+  readonly activeKeys: number;
+  /** Resolves once every task posted so far, for every key, has settled. */
+  drain(): Promise<void>;
+}
+
+/** The queue of one key: the tail of its promise chain and the number of unsettled tasks. */
+interface Lane {
+  tail: Promise<unknown>;
+  pending: number;
+}
+
+/**
+ * Creates a mailbox. Each key holds one small record while it has unsettled tasks and none once
+ * they settle, so a million conversations that are idle cost nothing here.
+ *
+ * @example
+ * const mailbox = createMailbox();
+ * const view = await mailbox.post(conversationId, () => processEvent(conversationId, event));
+ */
+export function createMailbox(): Mailbox {
+  const lanes = new Map<string, Lane>();
+
+  return {
+    post<T>(key: string, task: MailboxTask<T>): Promise<T> {
+      let lane = lanes.get(key);
+      if (!lane) {
+        lane = { tail: Promise.resolve(), pending: 0 };
+        lanes.set(key, lane);
+      }
+      const current = lane;
+      current.pending += 1;
+      const result = current.tail.then(task);
+      const settled = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      current.tail = settled;
+      void settled.then(() => {
+        current.pending -= 1;
+        if (current.pending === 0 && lanes.get(key) === current) lanes.delete(key);
+      });
+      return result;
+    },
+
+    pending(key: string): number {
+      return lanes.get(key)?.pending ?? 0;
+    },
+
+    get activeKeys() {
+      return lanes.size;
+    },
+
+    async drain(): Promise<void> {
+      while (lanes.size > 0) await Promise.all([...lanes.values()].map((lane) => lane.tail));
+    },
+  };
+}
