@@ -20,6 +20,8 @@ export interface RoutingVocabulary {
   readonly keys: readonly string[];
   /** Scalars used both as condition values and inside facts, including json-rules-engine's edge cases. */
   readonly scalars: readonly ConditionScalar[];
+  /** A few scalars drawn more often, so that conditions and facts meet. */
+  readonly hotScalars: readonly ConditionScalar[];
   /** Queues and skills an `agentsAvailable` condition may ask about. */
   readonly queues: readonly string[];
 }
@@ -30,6 +32,7 @@ export const defaultRoutingVocabulary: RoutingVocabulary = {
   paths: ['$.tier', '$.tags[0]', '$.a.b', "$['x-y']", '$[0]', '$.tags'],
   keys: ['tier', 'tags', 'a', 'b', 'x-y', '0'],
   scalars: ['voice', 'chat', 'gold', '', '1', '12abc', 'Infinity', ' 3 ', 0, 1, 2, -1, 1.5, true, false, null],
+  hotScalars: ['voice', '1', 1, 2, null],
   queues: ['billing', 'general'],
 };
 
@@ -46,7 +49,7 @@ export interface RoutingArbitraryOptions {
 
 /** A scalar from the vocabulary. */
 export function conditionScalarArbitrary(vocabulary: RoutingVocabulary = defaultRoutingVocabulary): fc.Arbitrary<ConditionScalar> {
-  return fc.constantFrom(...vocabulary.scalars);
+  return fc.oneof({ arbitrary: fc.constantFrom(...vocabulary.hotScalars), weight: 2 }, { arbitrary: fc.constantFrom(...vocabulary.scalars), weight: 3 });
 }
 
 /** A target, valid per type, as a rule file writes it. */
@@ -142,23 +145,32 @@ export function connectionRulesArbitrary(options: RoutingArbitraryOptions = {}):
   );
 }
 
-/** A JSON value built from the vocabulary: scalars, lists of scalars, objects with the vocabulary's keys. */
+/** A JSON value (as `JSON.parse` builds it) from the vocabulary: scalars, lists, objects with the vocabulary's keys. */
 export function factValueArbitrary(vocabulary: RoutingVocabulary = defaultRoutingVocabulary): fc.Arbitrary<unknown> {
+  const scalar = conditionScalarArbitrary(vocabulary);
   const { value } = fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      conditionScalarArbitrary(vocabulary),
-      fc.array(tie('value'), { maxLength: 3 }),
-      fc.dictionary(fc.constantFrom(...vocabulary.keys), tie('value'), { maxKeys: 3 }),
+      { depthSize: 'small', withCrossShrink: true, maxDepth: 3 },
+      { arbitrary: scalar, weight: 4 },
+      { arbitrary: fc.array(scalar, { minLength: 1, maxLength: 4 }), weight: 4 },
+      { arbitrary: fc.array(tie('value'), { maxLength: 3 }), weight: 1 },
+      { arbitrary: someKeysOf(vocabulary.keys, tie('value')), weight: 3 },
     ),
   }));
   return value;
 }
 
+// An object with a random subset of `keys`, each present about half the time.
+function someKeysOf(keys: readonly string[], value: fc.Arbitrary<unknown>): fc.Arbitrary<Record<string, unknown>> {
+  const model: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const key of keys) model[key] = value;
+  return fc.record(model, { requiredKeys: [], noNullPrototype: true });
+}
+
 /** A facts object over the vocabulary: some facts missing, some given, now and then a dynamic fact given directly. */
 export function routingFactsArbitrary(options: RoutingArbitraryOptions = {}): fc.Arbitrary<Record<string, unknown>> {
   const vocabulary = options.vocabulary ?? defaultRoutingVocabulary;
-  const plain = fc.dictionary(fc.constantFrom(...vocabulary.facts), factValueArbitrary(vocabulary), { maxKeys: vocabulary.facts.length });
+  const plain = someKeysOf(vocabulary.facts, factValueArbitrary(vocabulary));
   if (options.dynamicFacts === false) return plain;
   return fc
     .record({ plain, open: fc.option(fc.boolean(), { freq: 4 }), agents: fc.option(fc.boolean(), { freq: 4 }) })

@@ -1,0 +1,86 @@
+import { HandoffError, isHandoffError } from '../errors.js';
+import { loadConnectionRules } from '../rules/load-rules.js';
+import type { ConnectionRules } from '../rules/rule-schema.js';
+import { compileRules, DecisionScope, PendingFact } from './compile.js';
+import { dynamicFactSources, type DynamicFactOptions } from './dynamic-fact-sources.js';
+import { buildExplanation, type RouteExplanation } from './explanation.js';
+import { assertFacts } from './facts.js';
+import { evaluateWithJsonRulesEngine, pickDecision } from './json-rules-engine.js';
+import type { RouteDecision } from './target-schema.js';
+
+/** Options of `createRouter`: where the on-demand facts come from, and the clock. */
+export type RouterOptions = DynamicFactOptions;
+
+/** Decides where a handed-off conversation goes, and explains why. */
+export interface Router {
+  /** The first rule that holds in priority order, or the default with `rule: null`. */
+  route(facts: unknown): Promise<RouteDecision>;
+  /** Every rule's outcome with the value seen per condition, which rule won and why the others did not. */
+  explain(facts: unknown): Promise<RouteExplanation>;
+}
+
+/**
+ * Creates a router over a rule set. The rules are compiled once into closures for `route`;
+ * `explain` runs json-rules-engine itself, the reference semantics, on a fresh engine per call.
+ * Facts are the top-level keys of the object given; a missing fact or path is `undefined`.
+ * Rules not produced by `loadConnectionRules` are validated first (`INVALID_RULES`).
+ *
+ * @example
+ * ```ts
+ * const router = createRouter(loadConnectionRules(json), {
+ *   businessHours: { timeZone: 'Europe/Paris', weekly: { monday: [{ from: '09:00', to: '18:00' }] } },
+ *   agentsAvailable: async ({ queue }) => (await queueStats(queue)).available > 0,
+ * });
+ * const { target, rule } = await router.route(payload);
+ * ```
+ */
+export function createRouter(rules: ConnectionRules, options: RouterOptions = {}): Router {
+  const validated = loadConnectionRules(rules);
+  const sources = dynamicFactSources(options);
+  const { ordered, fallback, usesDynamicFacts } = compileRules(validated);
+  const count = ordered.length;
+  const noScope = new DecisionScope({ withinBusinessHours: undefined, agentsAvailable: undefined });
+
+  return {
+    async route(facts) {
+      assertFacts(facts);
+      const scope = usesDynamicFacts ? new DecisionScope(sources) : noScope;
+      for (let i = 0; i < count; i++) {
+        const rule = ordered[i];
+        if (rule === undefined) break;
+        let holds: boolean;
+        try {
+          holds = rule.holds(facts, scope);
+        } catch (error) {
+          if (!(error instanceof PendingFact)) throw asDecisionError(error);
+          // A host answer is on its way: wait, then evaluate the same rule again from the cache.
+          await error.settled;
+          i--;
+          continue;
+        }
+        if (holds) return rule.decision;
+      }
+      return fallback;
+    },
+
+    async explain(facts) {
+      assertFacts(facts);
+      const evaluations = await evaluateWithJsonRulesEngine(validated, facts, sources).catch((error: unknown) => {
+        throw asDecisionError(error);
+      });
+      const decision = pickDecision(
+        validated,
+        evaluations.filter((e) => e.held).map((e) => e.index),
+      );
+      return buildExplanation(validated, evaluations, decision);
+    },
+  };
+}
+
+// Host failures arrive as HandoffError already. Anything else comes from comparing a fact value
+// that is not JSON data (json-rules-engine throws on the same value): report it, typed.
+function asDecisionError(error: unknown): HandoffError {
+  if (isHandoffError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new HandoffError('INVALID_FACTS', `Invalid facts: a value could not be compared (${reason}); facts must be JSON data.`, [], { cause: error });
+}
