@@ -28,65 +28,48 @@ export function luhnValid(digits: string): boolean {
 
 // Digits joined by at most one space, hyphen or no-break space: how people write card numbers.
 const digitRun = /\d(?:[ \-\u00a0]?\d)*/g;
+const separator = /[ \-\u00a0]/;
 const minCardDigits = 13;
 const maxCardDigits = 19;
 
 /**
- * Replaces every Luhn-valid stretch of 13 to 19 digits with `[card]`, checking every stretch of a
- * longer run too, because a separator can glue a card number to a neighbouring number ("42 4111 …").
+ * Replaces Luhn-valid card numbers (13 to 19 digits) with `[card]`. A number is a run of digits
+ * joined by single spaces, hyphens or no-break spaces; every stretch of whole digit groups in the
+ * run is checked, because a separator can glue a card number to a neighbouring number
+ * ("I am 38 4111 1111 1111 1111"). Digits glued without a separator form a different, longer
+ * number and are left alone, as card scanners do, so long tracking and account numbers survive.
  */
 export function maskCardNumbers(text: string): string {
   return text.replace(digitRun, maskCardsInRun);
 }
 
 function maskCardsInRun(run: string): string {
-  const positions: number[] = [];
-  const digits: number[] = [];
-  for (let i = 0; i < run.length; i += 1) {
-    const code = run.charCodeAt(i);
-    if (code >= 48 && code <= 57) {
-      positions.push(i);
-      digits.push(code - 48);
-    }
-  }
-  const n = digits.length;
-  if (n < minCardDigits) return run;
-  // Difference array: +1 where a Luhn-valid window starts, -1 after it ends.
-  const cover = new Int32Array(n + 1);
+  const groups = run.split(separator);
+  const total = groups.reduce((sum, group) => sum + group.length, 0);
+  if (total < minCardDigits) return run;
+  const masked = groups.map(() => false);
   let found = false;
-  for (let end = minCardDigits - 1; end < n; end += 1) {
-    let sum = 0;
-    for (let k = 0; k < maxCardDigits && k <= end; k += 1) {
-      let d = digits[end - k] ?? 0;
-      if (k % 2 === 1) {
-        d *= 2;
-        if (d > 9) d -= 9;
-      }
-      sum += d;
-      if (k >= minCardDigits - 1 && sum % 10 === 0) {
-        cover[end - k] = (cover[end - k] ?? 0) + 1;
-        cover[end + 1] = (cover[end + 1] ?? 0) - 1;
+  for (let first = 0; first < groups.length; first += 1) {
+    let digits = '';
+    for (let last = first; last < groups.length; last += 1) {
+      digits += groups[last] ?? '';
+      if (digits.length > maxCardDigits) break;
+      if (digits.length >= minCardDigits && luhnValid(digits)) {
+        for (let i = first; i <= last; i += 1) masked[i] = true;
         found = true;
       }
     }
   }
   if (!found) return run;
+  // Rebuild the run: each stretch of masked groups, separators included, becomes one label.
+  const separators = run.match(/[ \-\u00a0]/g) ?? [];
   let out = '';
-  let copied = 0;
-  let depth = 0;
-  let spanStart = -1;
-  for (let i = 0; i < n; i += 1) {
-    depth += cover[i] ?? 0;
-    const position = positions[i] ?? 0;
-    if (depth > 0 && spanStart < 0) spanStart = position;
-    const next = depth + (cover[i + 1] ?? 0);
-    if (spanStart >= 0 && (i === n - 1 || next <= 0)) {
-      out += run.slice(copied, spanStart) + maskLabels.card;
-      copied = position + 1;
-      spanStart = -1;
-    }
-  }
-  return out + run.slice(copied);
+  groups.forEach((group, i) => {
+    if (i > 0 && !(masked[i] && masked[i - 1])) out += separators[i - 1] ?? '';
+    if (!masked[i]) out += group;
+    else if (i === 0 || !masked[i - 1]) out += maskLabels.card;
+  });
+  return out;
 }
 
 // An optional '+' or '00' country prefix, an optional '(', then digits joined by up to two of

@@ -15,7 +15,8 @@ export function patternProblem(pattern: string, flags = ''): string | undefined 
   if (pattern.length > maxPatternLength) return `Expected a pattern of at most ${maxPatternLength} characters`;
   for (const flag of flags) {
     if (!(allowedPatternFlags as readonly string[]).includes(flag)) {
-      return `Expected flags among '${allowedPatternFlags.join('')}', received '${flag}'`;
+      const note = flag === 'g' ? " ('g' is always added)" : '';
+      return `Expected flags among '${allowedPatternFlags.join('')}', received '${flag}'${note}`;
     }
   }
   let regex: RegExp;

@@ -32,7 +32,10 @@ export function arbitraryCardNumber(options: ArbitraryCardNumberOptions = {}): f
     });
 }
 
-/** Text in which e-mail addresses, card numbers and phone numbers are embedded among arbitrary characters. */
+/**
+ * Arbitrary text with e-mail addresses and card numbers embedded as words (a space on each side,
+ * so a card number is never glued to other digits without a separator).
+ */
 export function arbitrarySensitiveText(): fc.Arbitrary<{ readonly text: string; readonly emails: readonly string[]; readonly cards: readonly string[] }> {
   const secret = fc.oneof(
     fc.emailAddress().map((value) => ({ kind: 'email' as const, value })),
@@ -42,7 +45,7 @@ export function arbitrarySensitiveText(): fc.Arbitrary<{ readonly text: string; 
     .array(fc.tuple(fc.string({ maxLength: 12 }), secret), { minLength: 1, maxLength: 4 })
     .chain((pieces) => fc.string({ maxLength: 12 }).map((tail) => ({ pieces, tail })))
     .map(({ pieces, tail }) => ({
-      text: pieces.map(([filler, s]) => filler + s.value).join('') + tail,
+      text: pieces.map(([filler, s]) => `${filler} ${s.value} `).join('') + tail,
       emails: pieces.filter(([, s]) => s.kind === 'email').map(([, s]) => s.value),
       cards: pieces.filter(([, s]) => s.kind === 'card').map(([, s]) => s.value),
     }));
