@@ -1,7 +1,7 @@
 import { HandoffError } from '../../errors.js';
+import type { JsonValue } from '../json-value.js';
 
-/** A JSON value: what a store persists as a conversation's snapshot. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type { JsonValue } from '../json-value.js';
 
 /** One conversation as stored: its snapshot, its version, and its earliest pending deadline. */
 export interface StoredConversation {
