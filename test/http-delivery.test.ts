@@ -120,7 +120,7 @@ async function failure(promise: Promise<unknown>): Promise<HandoffError> {
 describe('HTTP automation node', () => {
   it('POSTs the payload as JSON with the idempotency key and returns the receipt', async () => {
     const { adapter } = node({ headers: { Authorization: 'Bearer t0k3n', 'Idempotency-Key': 'ignored' } });
-    expect(await adapter.deliver(request())).toEqual({ attempts: 1, status: 200, response: { accepted: true } });
+    expect(await adapter.deliver(request())).toEqual({ attempts: 1, acknowledged: true, status: 200, response: { accepted: true } });
     expect(received).toEqual([{ idempotencyKey: 'conv%3A1:1', contentType: 'application/json', authorization: 'Bearer t0k3n', body: JSON.stringify(payload) }]);
   });
 
@@ -208,9 +208,20 @@ describe('HTTP automation node', () => {
     expect(() => createHttpAutomationNode({ url: 'ftp://x/' })).toThrow(/expected http: or https:/);
     expect(() => createHttpAutomationNode({ url, retries: -1 })).toThrow(/retries: expected an integer >= 0/);
     expect(() => createHttpAutomationNode({ url, headers: { 'bad header': 'x' } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);
-    const error = await failure(node().adapter.deliver({ ...request(), idempotencyKey: 'clé ünicode' }));
+    const error = await failure(node().adapter.deliver({ ...request(), idempotencyKey: '' }));
     expect(isHandoffError(error, 'INVALID_INPUT')).toBe(true);
     expect(received).toHaveLength(0);
+  });
+
+  it('sends a key that is not header-safe percent-encoded, the same on every attempt', async () => {
+    script = [status(500), ok];
+    expect(await node().adapter.deliver({ ...request(), idempotencyKey: 'sessión 1:1:delivery' })).toMatchObject({ attempts: 2 });
+    expect(received.map((r) => r.idempotencyKey)).toEqual(['sessi%C3%B3n%201%3A1%3Adelivery', 'sessi%C3%B3n%201%3A1%3Adelivery']);
+  });
+
+  it('reports a 202 Accepted as delivered but not yet acknowledged', async () => {
+    script = [status(202)];
+    expect(await node().adapter.deliver(request())).toEqual({ attempts: 1, acknowledged: false, status: 202, response: 'status 202' });
   });
 
   it('uses the real timer between attempts by default', async () => {

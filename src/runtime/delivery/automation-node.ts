@@ -6,7 +6,7 @@ export interface DeliveryRequest {
   readonly conversationId: string;
   /** The handoff's number within the conversation: 1 for the first handoff, 2 for the next, … */
   readonly sequence: number;
-  /** The same for every attempt and every process that delivers this handoff: `deliveryIdempotencyKey(conversationId, sequence)`. */
+  /** The same for every attempt and every process that delivers this handoff, e.g. `deliveryIdempotencyKey(conversationId, sequence)`. */
   readonly idempotencyKey: string;
   readonly payload: HandoffPayload;
   /** Aborts the delivery (for example when the runtime closes); an aborted delivery fails, it is not retried. */
@@ -17,6 +17,8 @@ export interface DeliveryRequest {
 export interface DeliveryReceipt {
   /** Attempts made, the successful one included. */
   readonly attempts: number;
+  /** True when this answer is the acknowledgement itself; false when the node acknowledges later (HTTP 202). */
+  readonly acknowledged: boolean;
   /** The HTTP status of the successful attempt, when the transport is HTTP. */
   readonly status?: number;
   /** What the node answered: parsed JSON when it answered JSON, text otherwise, `undefined` when empty. */

@@ -52,14 +52,14 @@ export function createHttpAutomationNode(options: HttpAutomationNodeOptions): Au
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const where = `${url.origin}${url.pathname}`;
 
-  const attempt = async (request: DeliveryRequest, body: string): Promise<Attempt> => {
+  const attempt = async (request: DeliveryRequest, key: string, body: string): Promise<Attempt> => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     let status: number | undefined;
     try {
       const response = await fetchImpl(url, {
         method: 'POST',
-        headers: requestHeaders(settings.headers, request.idempotencyKey),
+        headers: requestHeaders(settings.headers, key),
         body,
         signal,
         redirect: 'manual',
@@ -83,19 +83,22 @@ export function createHttpAutomationNode(options: HttpAutomationNodeOptions): Au
 
   return {
     async deliver(request: DeliveryRequest): Promise<DeliveryReceipt> {
-      checkKey(request.idempotencyKey);
+      const key = idempotencyHeaderValue(request.idempotencyKey);
       const body = JSON.stringify(request.payload);
       const issues: HandoffIssue[] = [];
       const fail = (attempts: number, reason: string): HandoffError =>
         new HandoffError(
           'DELIVERY_FAILED',
-          `Delivery of handoff ${request.idempotencyKey} to ${where} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
+          `Delivery of handoff ${key} to ${where} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
           issues,
         );
 
       for (let number = 1; ; number++) {
-        const outcome = await attempt(request, body);
-        if (outcome.kind === 'delivered') return { attempts: number, status: outcome.status, response: outcome.response };
+        const outcome = await attempt(request, key, body);
+        if (outcome.kind === 'delivered') {
+          // 202 Accepted: the node took the payload and acknowledges later (an `automation.ack` event).
+          return { attempts: number, acknowledged: outcome.status !== 202, status: outcome.status, response: outcome.response };
+        }
         issues.push({ ...outcome.issue, path: ['attempts', number - 1] });
         const last = `last ${outcome.issue.message}`;
         if (outcome.kind === 'fail') throw fail(number, `${last}, which is not retried`);
@@ -151,11 +154,10 @@ function checkOptions(options: HttpAutomationNodeOptions): {
   return { url, headers, timeoutMs, retries, backoff };
 }
 
-function checkKey(key: string): void {
-  // A header value must be visible ASCII; deliveryIdempotencyKey always produces one.
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new HandoffError('INVALID_INPUT', `Expected an idempotency key of 1 to 255 visible ASCII characters, got ${JSON.stringify(key)}; use deliveryIdempotencyKey()`);
-  }
+/** The key as a header value: unchanged when it is visible ASCII, else percent-encoded (the same on every attempt). */
+export function idempotencyHeaderValue(key: string): string {
+  if (key === '') throw new HandoffError('INVALID_INPUT', 'Expected a non-empty idempotency key; use deliveryIdempotencyKey()');
+  return /^[\x21-\x7e]+$/.test(key) ? key : encodeURIComponent(key);
 }
 
 function requestHeaders(extra: Readonly<Record<string, string>>, idempotencyKey: string): Headers {
