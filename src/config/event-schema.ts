@@ -32,7 +32,7 @@ export const messageTemplateRoots = ['memory', 'context', 'parameters'] as const
 export const llmParameterSchema = z
   .strictObject({
     name: parameterNameSchema.meta({ description: 'The key in parameters and in context.steps.<automationNode>.' }),
-    description: z.string().trim().min(1).max(1000).meta({ description: 'What the model should extract.' }),
+    description: z.string().trim().min(1, { message: 'Expected a non-empty description: the model reads it to know what to extract' }).max(1000).meta({ description: 'What the model should extract.' }),
     type: z.enum(llmParameterTypes).default('string'),
     required: z.boolean().default(true).meta({ description: 'A missing required parameter fails the handoff with MISSING_PARAMETERS.' }),
     enum: z.array(z.union([z.string(), z.number()])).min(1).max(100).optional().meta({ description: 'The only values allowed (string, number or integer types).' }),
@@ -51,7 +51,7 @@ export const llmParameterSchema = z
       return;
     }
     allowed.forEach((value, index) => {
-      if (!matches(value)) ctx.addIssue({ code: 'custom', path: ['enum', index], message: `Expected a ${parameter.type} like the parameter's type, received ${JSON.stringify(value)}` });
+      if (!matches(value)) ctx.addIssue({ code: 'custom', path: ['enum', index], message: `Expected ${parameter.type === 'integer' ? 'an' : 'a'} ${parameter.type} like the parameter's type, received ${JSON.stringify(value)}` });
     });
     for (const index of duplicateIndexes(allowed.map((v) => JSON.stringify(v)))) {
       ctx.addIssue({ code: 'custom', path: ['enum', index], message: 'Expected each enum value once' });
@@ -67,7 +67,7 @@ export type MissingValuePolicy = (typeof missingValuePolicies)[number];
 export const systemParameterSchema = z.strictObject({
   key: parameterNameSchema.meta({ description: 'The key in parameters and in context.steps.<automationNode>.' }),
   value: z
-    .union([z.string(), z.number(), z.boolean()])
+    .union([z.string(), z.number(), z.boolean()], { message: 'Expected a string (a literal or a template), a number or a boolean' })
     .superRefine((value, ctx) => {
       if (typeof value !== 'string') return;
       for (const problem of templateProblems(value, systemTemplateRoots)) ctx.addIssue({ code: 'custom', message: problem });
@@ -126,7 +126,12 @@ export const maskingSchema = z
 /** The Agent Handoff Event as configured in the agentic app. */
 export const handoffEventSchema = z
   .strictObject({
-    description: z.string().trim().min(1).max(4000).default(defaultEventDescription),
+    description: z
+      .string()
+      .trim()
+      .min(1, { message: 'Expected a non-empty description: the model reads it to decide when to fire' })
+      .max(4000)
+      .default(defaultEventDescription),
     enabled: z.boolean().default(false).meta({ description: 'A disabled event is never invoked.' }),
     automationNode: entityNameSchema.meta({ description: "The service app's automation node the payload is delegated to." }),
     llmParameters: z.array(llmParameterSchema).max(50).default([]),

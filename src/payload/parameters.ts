@@ -1,4 +1,4 @@
-import { HandoffError, type HandoffIssue } from '../errors.js';
+import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
 import type { HandoffEventConfig, LlmParameter } from '../config/event-schema.js';
 import { evaluateTemplate, unresolvedIssue } from '../templates/template.js';
 import type { Conversation, JsonValue } from './payload-schema.js';
@@ -141,5 +141,10 @@ export function resolveSystemParameters(
 /** The error for unresolved system parameter templates. */
 export function templateError(issues: readonly UnresolvedTemplateIssue[]): HandoffError {
   const keys = [...new Set(issues.map((i) => i.parameter))];
-  return new HandoffError('TEMPLATE_UNRESOLVED', `System parameter(s) ${keys.join(', ')} resolved to nothing: ${issues[0]?.message ?? ''}`, issues);
+  const paths = issues.map((i) => (i.code === 'unresolved_template' ? formatPath(i.path) : i.message)).join(', ');
+  return new HandoffError(
+    'TEMPLATE_UNRESOLVED',
+    `System parameter(s) ${keys.join(', ')} resolved to nothing: no value at ${paths} in the conversation. Provide the values, or set onMissing to 'empty' or 'omit'.`,
+    issues,
+  );
 }

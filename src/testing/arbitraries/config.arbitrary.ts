@@ -54,7 +54,8 @@ function arbitraryLlmParameter(name: string): fc.Arbitrary<LlmParameterInput> {
     return fc
       .record(
         { name: fc.constant(name), description: arbitraryDescription(), type: fc.constant(type), required: fc.boolean(), enum: enumValues },
-        { requiredKeys: ['name', 'description'] },
+        // `type` stays when it is the default too: the enum generated above depends on it.
+        { requiredKeys: ['name', 'description', 'type'] },
       )
       .map(({ enum: values, ...rest }) => (values === undefined ? rest : { ...rest, enum: values }));
   });
