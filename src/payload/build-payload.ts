@@ -4,7 +4,7 @@ import type { HandoffConfig } from '../config/config-schema.js';
 import type { HandoffEventConfig } from '../config/event-schema.js';
 import { assertPrerequisites } from '../config/prerequisites.js';
 import { createMasker, maskJsonValue } from '../masking/mask.js';
-import { parameterError, resolveSystemParameters, templateError, validateLlmParameters, type Parameters } from './parameters.js';
+import { parameterError, resolveSystemParameters, templateError, validateLlmParameters, type HandoffParameters } from './parameters.js';
 import {
   conversationSchema,
   handoffInvocationSchema,
@@ -28,9 +28,9 @@ export interface HandoffProcessorContext {
  * delivery: return new parameters, or nothing to keep its (possibly edited) copy; throw to stop.
  */
 export type HandoffEventProcessor = (
-  parameters: Parameters,
+  parameters: HandoffParameters,
   context: HandoffProcessorContext,
-) => Parameters | undefined | Promise<Parameters | undefined>;
+) => HandoffParameters | undefined | Promise<HandoffParameters | undefined>;
 
 /** Options of `buildHandoffPayload`. */
 export interface BuildHandoffPayloadOptions {
@@ -71,12 +71,12 @@ export async function buildHandoffPayload(
   if (llm.issues.length > 0) throw parameterError(llm.issues);
   const system = resolveSystemParameters(event, convo);
   if (system.issues.length > 0) throw templateError(system.issues);
-  const collected: Parameters = { ...llm.parameters, ...system.parameters };
+  const collected: HandoffParameters = { ...llm.parameters, ...system.parameters };
 
   const processed = options.processor ? await runProcessor(options.processor, collected, { conversation: convo, invocation: call, event }) : collected;
 
   const mask = createMasker(event.masking);
-  const parameters: Parameters = {};
+  const parameters: HandoffParameters = {};
   for (const [key, value] of Object.entries(processed)) {
     const sendAsIs = event.masking.unmaskedParameters.includes(key);
     Object.defineProperty(parameters, key, { value: sendAsIs ? value : maskJsonValue(value, mask), enumerable: true, writable: true, configurable: true });
@@ -114,10 +114,10 @@ function parseInvocation(invocation: unknown): HandoffInvocation {
   throw HandoffError.fromZod(aboutParameters ? 'INVALID_PARAMETERS' : 'INVALID_INPUT', 'handoff invocation', parsed.error);
 }
 
-async function runProcessor(processor: HandoffEventProcessor, parameters: Parameters, context: HandoffProcessorContext): Promise<Parameters> {
+async function runProcessor(processor: HandoffEventProcessor, parameters: HandoffParameters, context: HandoffProcessorContext): Promise<HandoffParameters> {
   // The processor gets its own copy, so editing it in place cannot reach the caller's objects.
   const copy = structuredClone(parameters);
-  let result: Parameters | undefined;
+  let result: HandoffParameters | undefined;
   try {
     result = await processor(copy, context);
   } catch (cause) {

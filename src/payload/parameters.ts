@@ -4,7 +4,7 @@ import { evaluateTemplate, unresolvedIssue } from '../templates/template.js';
 import type { Conversation, JsonValue } from './payload-schema.js';
 
 /** A parameters object: names to JSON values. */
-export type Parameters = Record<string, JsonValue>;
+export type HandoffParameters = Record<string, JsonValue>;
 
 /** A problem with one LLM parameter; `path` is `['parameters', name]`, relative to the invocation. */
 export interface ParameterIssue extends HandoffIssue {
@@ -21,7 +21,7 @@ export interface UnresolvedTemplateIssue extends HandoffIssue {
   readonly parameter: string;
 }
 
-function setKey(target: Parameters, key: string, value: JsonValue): void {
+function setKey(target: HandoffParameters, key: string, value: JsonValue): void {
   // defineProperty keeps any key an own data property, whatever its name.
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
@@ -63,9 +63,9 @@ const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` 
  */
 export function validateLlmParameters(
   event: HandoffEventConfig,
-  supplied: Readonly<Parameters>,
-): { readonly parameters: Parameters; readonly issues: readonly ParameterIssue[] } {
-  const parameters: Parameters = {};
+  supplied: Readonly<HandoffParameters>,
+): { readonly parameters: HandoffParameters; readonly issues: readonly ParameterIssue[] } {
+  const parameters: HandoffParameters = {};
   const issues: ParameterIssue[] = [];
   const declared = new Map(event.llmParameters.map((p) => [p.name, p]));
   const systemKeys = new Set(event.systemParameters.map((p) => p.key));
@@ -116,9 +116,9 @@ export function parameterError(issues: readonly ParameterIssue[]): HandoffError 
 export function resolveSystemParameters(
   event: HandoffEventConfig,
   conversation: Pick<Conversation, 'memory' | 'context'>,
-): { readonly parameters: Parameters; readonly issues: readonly UnresolvedTemplateIssue[] } {
+): { readonly parameters: HandoffParameters; readonly issues: readonly UnresolvedTemplateIssue[] } {
   const scope = { memory: conversation.memory ?? {}, context: conversation.context ?? {} };
-  const parameters: Parameters = {};
+  const parameters: HandoffParameters = {};
   const issues: UnresolvedTemplateIssue[] = [];
   for (const parameter of event.systemParameters) {
     if (typeof parameter.value !== 'string') {
