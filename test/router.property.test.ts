@@ -39,6 +39,16 @@ describe('router properties', () => {
     },
   );
 
+  it.prop([connectionRulesArbitrary({ equalityOn: 'channel', maxRules: 24 }), routingFactsArbitrary(), worldArbitrary], { numRuns: 300 })(
+    'the rule index (rules sharing an equal on one fact) decides exactly as json-rules-engine',
+    async (json, facts, world) => {
+      const rules = loadConnectionRules(json);
+      const options = optionsFor(world);
+      const reference = await jsonRulesEngineReference(rules, dynamicFactSources(options)).decide(facts);
+      expect(await createRouter(rules, options).route(facts)).toEqual(reference);
+    },
+  );
+
   it.prop([connectionRulesArbitrary({ dynamicFacts: false }), routingFactsArbitrary({ dynamicFacts: false })])(
     'every facts object gets exactly one decision, the same every time',
     async (json, facts) => {

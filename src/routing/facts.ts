@@ -4,13 +4,22 @@ import { resolvePropertyPath, type PathSegment } from '../rules/property-path.js
 /** What the router decides on: an object whose own top-level keys are the facts (JSON data). */
 export type Facts = Readonly<Record<string, unknown>>;
 
-/** Throws `INVALID_FACTS` unless `facts` is a non-null, non-array object. */
-export function assertFacts(facts: unknown): asserts facts is Facts {
-  if (typeof facts === 'object' && facts !== null && !Array.isArray(facts)) return;
+/** True when `facts` is a non-null, non-array object: something the router can decide on. */
+export function isFacts(facts: unknown): facts is Facts {
+  return typeof facts === 'object' && facts !== null && !Array.isArray(facts);
+}
+
+/** The `INVALID_FACTS` error for a value that is not a facts object. */
+export function invalidFacts(facts: unknown): HandoffError {
   const got = facts === null ? 'null' : Array.isArray(facts) ? 'an array' : typeof facts;
-  throw new HandoffError('INVALID_FACTS', `Invalid facts: expected an object whose top-level keys are the facts, got ${got}.`, [
+  return new HandoffError('INVALID_FACTS', `Invalid facts: expected an object whose top-level keys are the facts, got ${got}.`, [
     { code: 'invalid_type', path: [], message: `Expected an object, got ${got}` },
   ]);
+}
+
+/** Throws `INVALID_FACTS` unless `facts` is a non-null, non-array object. */
+export function assertFacts(facts: unknown): asserts facts is Facts {
+  if (!isFacts(facts)) throw invalidFacts(facts);
 }
 
 /** The value of one fact: an own property of `facts`, never something inherited such as `toString`. */

@@ -1,10 +1,10 @@
 import { HandoffError, isHandoffError } from '../errors.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import type { ConnectionRules } from '../rules/rule-schema.js';
-import { compileRules, DecisionScope, PendingFact } from './compile.js';
+import { compileRules, Decision, DecisionScope, runRules, Suspended } from './compile.js';
 import { dynamicFactSources, type DynamicFactOptions } from './dynamic-fact-sources.js';
 import { buildExplanation, type RouteExplanation } from './explanation.js';
-import { assertFacts } from './facts.js';
+import { assertFacts, invalidFacts, isFacts } from './facts.js';
 import { evaluateWithJsonRulesEngine, pickDecision } from './json-rules-engine.js';
 import type { RouteDecision } from './target-schema.js';
 
@@ -37,30 +37,46 @@ export interface Router {
 export function createRouter(rules: ConnectionRules, options: RouterOptions = {}): Router {
   const validated = loadConnectionRules(rules);
   const sources = dynamicFactSources(options);
-  const { ordered, fallback, usesDynamicFacts } = compileRules(validated);
-  const count = ordered.length;
+  const compiled = compileRules(validated);
   const noScope = new DecisionScope({ withinBusinessHours: undefined, agentsAvailable: undefined });
+  // Without dynamic facts a decision runs synchronously from start to end, so one Decision is
+  // reused; `busy` covers the odd facts getter that routes again while a decision runs.
+  const shared = new Decision(compiled.loaders, noScope);
+  let busy = false;
+
+  const resume = async (decision: Decision, suspended: Suspended): Promise<RouteDecision> => {
+    let outcome: RouteDecision | Suspended = suspended;
+    while (outcome instanceof Suspended) {
+      await outcome.settled;
+      outcome = runRules(compiled, decision, outcome.position);
+    }
+    return outcome;
+  };
 
   return {
-    async route(facts) {
-      assertFacts(facts);
-      const scope = usesDynamicFacts ? new DecisionScope(sources) : noScope;
-      for (let i = 0; i < count; i++) {
-        const rule = ordered[i];
-        if (rule === undefined) break;
-        let holds: boolean;
+    route(facts) {
+      if (!isFacts(facts)) return Promise.reject(invalidFacts(facts));
+      let outcome: RouteDecision | Suspended;
+      if (compiled.usesDynamicFacts || busy) {
+        const decision = new Decision(compiled.loaders, noScope).reset(facts, new DecisionScope(sources));
         try {
-          holds = rule.holds(facts, scope);
+          outcome = runRules(compiled, decision, 0);
         } catch (error) {
-          if (!(error instanceof PendingFact)) throw asDecisionError(error);
-          // A host answer is on its way: wait, then evaluate the same rule again from the cache.
-          await error.settled;
-          i--;
-          continue;
+          return Promise.reject(asDecisionError(error));
         }
-        if (holds) return rule.decision;
+        return outcome instanceof Suspended ? resume(decision, outcome).catch((error: unknown) => Promise.reject(asDecisionError(error))) : Promise.resolve(outcome);
       }
-      return fallback;
+      busy = true;
+      try {
+        outcome = runRules(compiled, shared.reset(facts, noScope), 0);
+      } catch (error) {
+        return Promise.reject(asDecisionError(error));
+      } finally {
+        busy = false;
+        shared.facts = {};
+      }
+      // Without dynamic facts nothing can suspend.
+      return Promise.resolve(outcome as RouteDecision);
     },
 
     async explain(facts) {

@@ -45,6 +45,11 @@ export interface RoutingArbitraryOptions {
   readonly maxRules?: number;
   /** Whether conditions may read `withinBusinessHours` and `agentsAvailable` (default true). */
   readonly dynamicFacts?: boolean;
+  /**
+   * When set, most rules are an `all` that also requires this fact to equal a scalar, as real
+   * routing tables do (one rule per intent or channel) and as the router's rule index exploits.
+   */
+  readonly equalityOn?: string;
 }
 
 /** A scalar from the vocabulary. */
@@ -133,8 +138,27 @@ function booleanOf(nested: fc.Arbitrary<Condition>): fc.Arbitrary<BooleanConditi
 
 /** A whole rule set as a file writes it: unique names, priorities 1–3 (so ties are common), a default. */
 export function connectionRulesArbitrary(options: RoutingArbitraryOptions = {}): fc.Arbitrary<ConnectionRulesJson> {
+  const vocabulary = options.vocabulary ?? defaultRoutingVocabulary;
+  const shared = options.equalityOn;
+  const root = rootConditionArbitrary(options);
+  const conditions: fc.Arbitrary<BooleanCondition> =
+    shared === undefined
+      ? root
+      : fc.oneof(
+          { arbitrary: root, weight: 1 },
+          {
+            arbitrary: fc
+              .tuple(conditionScalarArbitrary(vocabulary), fc.array(conditionArbitrary(options, Math.max(0, (options.depth ?? 2) - 1)), { maxLength: 2 }), fc.nat(2))
+              .map(([value, others, at]): BooleanCondition => {
+                const all: Condition[] = [...others];
+                all.splice(Math.min(at, all.length), 0, { fact: shared, operator: 'equal', value });
+                return { all };
+              }),
+            weight: 4,
+          },
+        );
   const rule = fc.record(
-    { priority: fc.integer({ min: 1, max: 3 }), conditions: rootConditionArbitrary(options), event: targetArbitrary() },
+    { priority: fc.integer({ min: 1, max: 3 }), conditions, event: targetArbitrary() },
     { requiredKeys: ['conditions', 'event'] },
   );
   return fc.record({ rules: fc.array(rule, { maxLength: options.maxRules ?? 8 }), default: targetArbitrary() }).map(
