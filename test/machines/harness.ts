@@ -1,6 +1,6 @@
 // A real handoff actor on XState's SimulatedClock, with every side effect provided and recorded.
 // `auto` answers each provided actor at once; `manual` keeps the calls pending until a test settles them.
-import { createActor, fromPromise, SimulatedClock, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, fromPromise, SimulatedClock, type Actor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { defaultLifecycleSettings, type LifecycleSettings } from '../../src/config/lifecycle-schema.js';
 import type { Conversation, HandoffPayload } from '../../src/payload/payload-schema.js';
 import type { Target } from '../../src/routing/target-schema.js';
@@ -111,12 +111,18 @@ export interface HarnessOptions {
   readonly responders?: Partial<Responders>;
   readonly mode?: 'auto' | 'manual';
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** A persisted snapshot to restore instead of starting afresh. */
+  readonly snapshot?: Snapshot<unknown>;
+  /** The clock's time at creation (defaults to `T0`). */
+  readonly now?: number;
 }
 
 export type HandoffActor = Actor<typeof handoffMachine>;
 
 export interface Harness {
   readonly actor: HandoffActor;
+  /** The machine with every actor and action provided. */
+  readonly machine: typeof handoffMachine;
   readonly clock: SimulatedClock;
   readonly calls: Call[];
   readonly actions: ActionCall[];
@@ -142,7 +148,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   options.settings?.(settings);
   const responders: Responders = { ...defaultResponders(), ...options.responders };
   const clock = new SimulatedClock();
-  clock.set(T0);
+  clock.set(options.now ?? T0);
   const calls: Call[] = [];
   const actions: ActionCall[] = [];
   const ref: { actor?: HandoffActor } = {};
@@ -225,18 +231,20 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       startedAt: T0,
     },
     ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
   });
   ref.actor = created;
   created.start();
 
   const harness: Harness = {
     actor: created,
+    machine,
     clock,
     calls,
     actions,
     settings,
     async send(event) {
-      created.send({ ...event, at: clock.now() } as HandoffEvent);
+      created.send(('at' in event ? event : { ...event, at: clock.now() }) as HandoffEvent);
       await flush();
     },
     async advance(ms) {

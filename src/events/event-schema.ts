@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { HandoffError } from '../errors.js';
+import { handoffReasons } from '../payload/payload-schema.js';
+import { agentReturnReasons, type HandoffEvent } from '../../machines/handoff.types.js';
+
+/** Epoch milliseconds when the event happened; the machine's clock advances to it. */
+const at = z.number().int().nonnegative().optional();
+const agentId = z.string().min(1);
+const sequence = z.number().int().min(1).optional();
+
+/**
+ * Every event a host may send to the handoff lifecycle, validated at the edge: exact dotted type
+ * names, strict payloads, and an optional `at` stamp on each.
+ */
+export const handoffEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('handoff.invoke'), reason: z.enum(handoffReasons), parameters: z.record(z.string(), z.json()).default({}), at }),
+  z.strictObject({ type: z.literal('user.message'), text: z.string(), at }),
+  z.strictObject({ type: z.literal('user.cancel'), at }),
+  z.strictObject({ type: z.literal('user.left'), how: z.enum(['left', 'hangup']), at }),
+  z.strictObject({ type: z.literal('user.acceptOffer'), at }),
+  z.strictObject({ type: z.literal('automation.ack'), sequence, at }),
+  z.strictObject({ type: z.literal('automation.error'), message: z.string(), retryable: z.boolean().optional(), sequence, at }),
+  z.strictObject({ type: z.literal('agent.offered'), agentId, at }),
+  z.strictObject({ type: z.literal('agent.accepted'), agentId, at }),
+  z.strictObject({ type: z.literal('agent.rejected'), agentId, reason: z.string().optional(), at }),
+  z.strictObject({ type: z.literal('agent.message'), agentId, text: z.string(), at }),
+  z.strictObject({ type: z.literal('agent.ended'), agentId, returnReason: z.enum(agentReturnReasons).optional(), at }),
+  z.strictObject({ type: z.literal('queue.update'), position: z.number().int().min(0), estimatedWaitSeconds: z.number().min(0), at }),
+  z.strictObject({ type: z.literal('target.completed'), result: z.json().optional(), at }),
+  z.strictObject({ type: z.literal('target.failed'), message: z.string(), at }),
+  z.strictObject({ type: z.literal('dialog.completed'), result: z.json().optional(), at }),
+  z.strictObject({ type: z.literal('clock.tick'), at: z.number().int().nonnegative() }),
+]);
+
+/** A host event as it may be written before validation (defaults optional). */
+export type HandoffEventInput = z.input<typeof handoffEventSchema>;
+
+/** Every host event type, in protocol order. */
+export const handoffEventTypes = handoffEventSchema.options.map((option) => option.shape.type.value);
+
+/** Validates a host event; a bad one fails with `INVALID_EVENT` and the zod issues attached. */
+export function parseHandoffEvent(value: unknown): HandoffEvent {
+  const result = handoffEventSchema.safeParse(value);
+  if (!result.success) throw HandoffError.fromZod('INVALID_EVENT', 'handoff event', result.error);
+  return result.data;
+}
