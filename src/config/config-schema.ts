@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { handoffEventSchema } from './event-schema.js';
+import { handoffEventConfigSchema } from './event-schema.js';
 import { integrationSchema } from './integration-schema.js';
 import { lifecycleSettingsSchema } from './lifecycle-schema.js';
 
@@ -7,7 +7,7 @@ import { lifecycleSettingsSchema } from './lifecycle-schema.js';
 export const handoffConfigSchema = z.strictObject({
   // Editors read "$schema" to find the JSON Schema; it is allowed so config files can point at it.
   $schema: z.string().optional(),
-  event: handoffEventSchema,
+  event: handoffEventConfigSchema,
   integration: integrationSchema,
   lifecycle: lifecycleSettingsSchema.prefault({}),
 });

@@ -124,7 +124,7 @@ export const maskingSchema = z
   .prefault({});
 
 /** The Agent Handoff Event as configured in the agentic app. */
-export const handoffEventSchema = z
+export const handoffEventConfigSchema = z
   .strictObject({
     description: z
       .string()
@@ -174,4 +174,4 @@ export type HandoffMessageSetting = z.output<typeof handoffMessageSchema>;
 /** The masking settings, defaults applied. */
 export type MaskingConfig = z.output<typeof maskingSchema>;
 /** The Agent Handoff Event, defaults applied. */
-export type HandoffEventConfig = z.output<typeof handoffEventSchema>;
+export type HandoffEventConfig = z.output<typeof handoffEventConfigSchema>;
