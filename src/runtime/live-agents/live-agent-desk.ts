@@ -1,0 +1,130 @@
+import type { HandoffPayload, TranscriptEntry } from '../../payload/payload-schema.js';
+import type { AgentTransferParams } from '../../routing/target-schema.js';
+
+/** Why a live agent handed the conversation back; the same union as the lifecycle machine's. */
+export const agentReturnReasons = ['resolved', 'handBack', 'unresolved', 'userUnresponsive', 'other'] as const;
+/** A typed reason a live agent ended the chat. */
+export type AgentReturnReason = (typeof agentReturnReasons)[number];
+
+/**
+ * What the desk tells the runtime about one conversation; exactly the lifecycle machine's host
+ * events, each stamped with `at`, the epoch-ms time it happened on the desk's clock.
+ */
+export type LiveAgentEvent =
+  | { readonly type: 'agent.offered'; readonly agentId: string; readonly at?: number }
+  | { readonly type: 'agent.accepted'; readonly agentId: string; readonly at?: number }
+  | { readonly type: 'agent.rejected'; readonly agentId: string; readonly reason?: string; readonly at?: number }
+  | { readonly type: 'agent.message'; readonly agentId: string; readonly text: string; readonly at?: number }
+  | { readonly type: 'agent.ended'; readonly agentId: string; readonly returnReason?: AgentReturnReason; readonly at?: number }
+  | { readonly type: 'queue.update'; readonly position: number; readonly estimatedWaitSeconds: number; readonly at?: number };
+
+/** Who may take the conversation: only the target's named agents, or anyone in the target's queue with its skills. */
+export type QueueScope = 'namedAgents' | 'queue';
+
+/** A conversation to queue for a live agent: the Agent Transfer node's parameters and the handoff payload. */
+export interface EnqueueRequest {
+  readonly conversationId: string;
+  readonly params: AgentTransferParams;
+  /** Defaults to `namedAgents` when `params.agents` is set, else `queue`; enqueueing again with `queue` widens a named-agent wait. */
+  readonly scope?: QueueScope;
+  readonly payload: HandoffPayload;
+  readonly transcript?: readonly TranscriptEntry[];
+  /** The handoff's number within the conversation. */
+  readonly sequence: number;
+  /** The same on every retry of this enqueue: a connector passes it on so the desk creates one interaction. */
+  readonly idempotencyKey: string;
+}
+
+/** Where the conversation waits: 1 is next; the estimate is in whole seconds. */
+export interface QueuePlacement {
+  readonly position: number;
+  readonly estimatedWaitSeconds: number;
+}
+
+/** A business-hours or availability question about a target, at a given time. */
+export interface DeskCheck {
+  readonly params: AgentTransferParams;
+  /** Defaults as in `EnqueueRequest`. */
+  readonly scope?: QueueScope;
+  /** Epoch ms the answer is for. */
+  readonly at: number;
+}
+
+/** The answer of the Check Business Hours node. */
+export interface BusinessHoursAnswer {
+  readonly open: boolean;
+}
+
+/** The answer of the Check Agent Availability node: `available` when at least one eligible agent is online. */
+export interface AvailabilityAnswer {
+  readonly available: boolean;
+  readonly agentsOnline: number;
+}
+
+/** Receives every desk event with the conversation it belongs to. */
+export type LiveAgentListener = (conversationId: string, event: LiveAgentEvent) => void;
+
+/**
+ * The live-agent desk: where a handed-off conversation queues, meets an agent and talks to them.
+ *
+ * Error contract (the runtime relies on it, a connector must keep it):
+ * - Every method returns a promise; failure is a rejection, never a synchronous throw, and
+ *   preferably a `HandoffError` with code `ADAPTER_FAILED` (transport, vendor API) or
+ *   `UNKNOWN_CONVERSATION` (relaying to a conversation the desk does not hold). The runtime
+ *   still treats any rejection, of any type, as a failure of that step for that conversation: it
+ *   moves the conversation to the machine's failure state with its fallback and goes on with
+ *   the others. The machine bounds each step with its step timeout, so a call that never
+ *   settles is a failure too.
+ * - `enqueue` is idempotent per conversation (a retry after a crash returns the current
+ *   placement, never a second interaction); `cancel` of a conversation the desk no longer holds
+ *   resolves.
+ * - Events: the listener is called asynchronously, never from inside a desk method, in the order
+ *   things happened for each conversation; a listener that throws is the desk's to contain.
+ *   After `agent.offered`, the conversation is held by exactly that agent until `agent.rejected`
+ *   or `agent.ended`: a desk never offers one conversation to two agents at once.
+ *
+ * How a vendor connector implements it:
+ * - Genesys Cloud: `enqueue` starts an Open Messaging conversation for the user, routed by an
+ *   inbound message flow whose Transfer to ACD uses the queue, skills and priority (the payload
+ *   travels as participant data); `relayUserMessage` posts the user's next inbound message;
+ *   `cancel` disconnects the interaction. Events come from the Notifications API (WebSocket)
+ *   conversation topics: the agent participant alerting → `agent.offered`, connected →
+ *   `agent.accepted`, disconnected before connecting → `agent.rejected`, the agent's outbound
+ *   messages → `agent.message`, disconnected after connecting → `agent.ended`; position and
+ *   estimated wait come from the queue's estimated-wait-time and observation data. Business hours
+ *   are Architect schedule groups; availability is the queue members' routing status.
+ * - Salesforce Service Cloud: `enqueue` creates the messaging session (Messaging for In-App and
+ *   Web, or Bring Your Own Channel) and routes it with an Omni-Channel flow (queue or
+ *   skills-based routing, priority); Omni-Channel AgentWork drives the events: assigned →
+ *   `agent.offered`, opened/accepted → `agent.accepted`, declined → `agent.rejected`, closed →
+ *   `agent.ended`. Business hours are the org's BusinessHours records; availability is agents'
+ *   presence statuses for the channel.
+ * - ServiceNow: `enqueue` escalates through the Virtual Agent Bot Integration API
+ *   (`POST /api/sn_va_as_service/bot/integration` with a live-agent transfer), whose responses
+ *   arrive on the configured callback; Advanced Work Assignment queues, skills and capacity
+ *   route the work item, whose offer states map to `agent.offered` / `agent.accepted` /
+ *   `agent.rejected`, agent chat messages to `agent.message` and the interaction's close to
+ *   `agent.ended`. Business hours are schedules on the queue; availability is agent presence.
+ * A connector keeps vendor ids (interaction, work item) keyed by conversation id in its own
+ * storage, so it survives a runtime restart, and turns each vendor callback into one event.
+ */
+export interface LiveAgentDesk {
+  /** Queues the conversation (or returns its current placement when it is already queued). */
+  enqueue(request: EnqueueRequest): Promise<QueuePlacement>;
+  /** Takes the conversation out of the queue, or away from its agent; no event follows. */
+  cancel(conversationId: string, reason?: string): Promise<void>;
+  /** Passes a user message to the agent handling (or about to handle) the conversation. */
+  relayUserMessage(conversationId: string, text: string): Promise<void>;
+  checkBusinessHours(check: DeskCheck): Promise<BusinessHoursAnswer>;
+  checkAvailability(check: DeskCheck): Promise<AvailabilityAnswer>;
+  /** Registers a listener for every conversation's events; returns the function that removes it. */
+  subscribe(listener: LiveAgentListener): () => void;
+  /** Releases connections and timers; the runtime calls it when it closes, if present. */
+  close?(): Promise<void>;
+}
+
+/** The scope a request or check means: its own, else `namedAgents` when agents are named, else `queue`. */
+export function effectiveScope(request: { readonly params: AgentTransferParams; readonly scope?: QueueScope }): QueueScope {
+  if (request.scope) return request.params.agents ? request.scope : 'queue';
+  return request.params.agents ? 'namedAgents' : 'queue';
+}
