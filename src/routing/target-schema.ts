@@ -25,7 +25,15 @@ export const targetSchema = z.discriminatedUnion('type', [
     type: z.literal('workflow'),
     params: z.strictObject({ workflow: z.string().min(1), input: z.record(z.string(), z.json()).optional() }),
   }),
-]);
+], {
+  error: (issue) => {
+    // Typed as a union issue, but zod also asks here about a missing object (invalid_type): keep its message.
+    if ((issue.code as string) !== 'invalid_union') return undefined;
+    const type = typeof issue.input === 'object' && issue.input !== null && 'type' in issue.input ? issue.input.type : undefined;
+    const known = 'expected agentTransfer (a live-agent queue), agent (another conversational agent) or workflow';
+    return type === undefined ? `Missing target type: ${known}` : `Unknown target type ${JSON.stringify(type)}: ${known}`;
+  },
+});
 
 /** A validated routing target, with defaults applied. */
 export type Target = z.output<typeof targetSchema>;

@@ -208,12 +208,15 @@ const ruleListSchema = z.array(z.unknown()).transform((items, ctx): ConnectionRu
 });
 
 /** A whole rule set file: ordered rules with unique names, and a mandatory default. */
-export const connectionRulesSchema: z.ZodType<ConnectionRules> = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  rules: required(ruleListSchema, 'Expected "rules": a list of rules (it may be empty)'),
-  default: required(targetSchema, 'Expected a default: the target used when no rule holds (the product requires a fallback)'),
-});
+export const connectionRulesSchema: z.ZodType<ConnectionRules> = z.strictObject(
+  {
+    name: z.string().optional(),
+    description: z.string().optional(),
+    rules: required(ruleListSchema, 'Expected "rules": a list of rules (it may be empty)'),
+    default: required(targetSchema, 'Expected a default: the target used when no rule holds (the product requires a fallback)'),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? 'Expected a rule set: an object with "rules" and "default"' : undefined) },
+);
 
 type Ctx = z.core.$RefinementCtx;
 
