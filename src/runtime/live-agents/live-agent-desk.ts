@@ -35,7 +35,10 @@ export interface EnqueueRequest {
   readonly idempotencyKey: string;
 }
 
-/** Where the conversation waits: 1 is next; the estimate is in whole seconds. */
+/**
+ * Where the conversation waits when `enqueue` is called: 1 is next, 0 when an agent already holds
+ * it; the estimate is in whole seconds. A free agent may take it right after (events follow).
+ */
 export interface QueuePlacement {
   readonly position: number;
   readonly estimatedWaitSeconds: number;
