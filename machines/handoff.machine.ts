@@ -342,7 +342,7 @@ export const handoffMachine = handoffSetup.createMachine({
           invoke: {
             id: 'checkBusinessHours',
             src: 'checkBusinessHours',
-            input: ({ context }) => ({ target: agentTransferOf(context), payload: payloadOf(context), at: context.now }),
+            input: ({ context }) => ({ target: agentTransferOf(context), payload: payloadOf(context), sequence: context.sequence, at: context.now }),
             onDone: [{ guard: businessHoursOpen, target: 'checkingAvailability' }, ...fallback('outOfHours')],
             onError: errorHandling('businessHours'),
           },
@@ -355,7 +355,7 @@ export const handoffMachine = handoffSetup.createMachine({
           invoke: {
             id: 'checkAgentAvailability',
             src: 'checkAgentAvailability',
-            input: ({ context }) => ({ target: agentTransferOf(context), payload: payloadOf(context), at: context.now }),
+            input: ({ context }) => ({ target: agentTransferOf(context), payload: payloadOf(context), sequence: context.sequence, at: context.now }),
             onDone: [{ guard: agentsAvailable, target: '#handoff.queued' }, ...fallback('noAgents')],
             onError: errorHandling('availability'),
           },

@@ -276,6 +276,7 @@ export interface RouteResult {
 export interface AgentCheckInput {
   readonly target: AgentTransferParams;
   readonly payload: HandoffPayload;
+  readonly sequence: number;
   /** Epoch ms the check is for. */
   readonly at: number;
 }

@@ -93,6 +93,8 @@ export interface Call<K extends ActorName = ActorName> {
   readonly input: ActorIo[K][0];
   settled: boolean;
   aborted: boolean;
+  /** What the call resolved with. */
+  output?: ActorIo[K][1];
   resolve: (output: ActorIo[K][1]) => void;
   reject: (error: unknown) => void;
 }
@@ -171,6 +173,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
             resolve: (output) => {
               if (call.settled || call.aborted) return;
               call.settled = true;
+              call.output = output;
               stamp();
               resolve(output);
             },
@@ -245,6 +248,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     settings,
     async send(event) {
       created.send(('at' in event ? event : { ...event, at: clock.now() }) as HandoffEvent);
+      // A zero-delay timer fires at once in real time; the simulated clock needs a nudge.
+      clock.increment(0);
       await flush();
     },
     async advance(ms) {
