@@ -245,7 +245,17 @@ describe('simulated desk, the adapter side', () => {
 
   it('answers business hours from a weekly schedule in its time zone, with closed dates', async () => {
     const { desk } = setup({
-      businessHours: { timeZone: 'Europe/Paris', weekly: { mon: ['09:00-12:00', '13:00-17:30'], sat: ['10:00-24:00'] }, closedDates: ['2026-03-09'] },
+      businessHours: {
+        timeZone: 'Europe/Paris',
+        weekly: {
+          monday: [
+            { from: '09:00', to: '12:00' },
+            { from: '13:00', to: '17:30' },
+          ],
+          saturday: [{ from: '10:00', to: '24:00' }],
+        },
+        holidays: ['2026-03-09'],
+      },
     });
     const params = agentTransferParamsSchema.parse({ queue: 'support' });
     const open = async (iso: string) => (await desk.checkBusinessHours({ params, at: Date.parse(iso) })).open;
@@ -255,7 +265,7 @@ describe('simulated desk, the adapter side', () => {
     expect(await open('2026-03-02T16:29:00Z')).toBe(true);
     expect(await open('2026-03-03T10:00:00Z')).toBe(false); // Tuesday: closed
     expect(await open('2026-03-07T22:59:00Z')).toBe(true); // Saturday 23:59
-    expect(await open('2026-03-09T10:00:00Z')).toBe(false); // a closed Monday
+    expect(await open('2026-03-09T10:00:00Z')).toBe(false); // a Monday holiday
   });
 
   it('accepts business hours as a function per queue', async () => {
@@ -270,7 +280,7 @@ describe('simulated desk, the adapter side', () => {
     expect(bad({ agents: [{ id: 'a' }, { id: 'a' }] }).message).toBe('Invalid simulated desk options: $.agents: Expected unique agent ids');
     expect(bad({ agents: [{ id: 'a', capacity: 0 }] }).issues[0]?.path).toEqual(['agents', 0, 'capacity']);
     expect(bad({ businessHours: { timeZone: 'Mars/Olympus', weekly: {} } }).message).toMatch(/^Invalid business hours: \$\.timeZone: Expected an IANA time zone/);
-    expect(bad({ businessHours: { timeZone: 'UTC', weekly: { mon: ['17:00-09:00'] } } }).issues[0]?.path).toEqual(['weekly', 'mon', 0]);
+    expect(bad({ businessHours: { timeZone: 'UTC', weekly: { monday: [{ from: '17:00', to: '09:00' }] } } }).issues[0]?.path).toEqual(['weekly', 'monday', 0, 'to']);
   });
 
   it('delivers events only after the desk call returns, and contains a throwing listener', async () => {

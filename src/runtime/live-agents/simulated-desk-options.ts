@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HandoffError } from '../../errors.js';
+import type { BusinessHoursInput } from '../../routing/business-hours.js';
 import type { RuntimeClock } from '../clock.js';
-import type { WeeklyHoursInput } from './business-hours.js';
 import type { AgentReturnReason, LiveAgentDesk, LiveAgentEvent, QueueScope } from './live-agent-desk.js';
 
 const agentSchema = z.strictObject({
@@ -41,8 +41,8 @@ export interface SimulatedDeskOptions {
   readonly offerTimeoutSeconds?: number | null;
   /** The handling time behind wait estimates (default 300). */
   readonly averageHandleSeconds?: number;
-  /** Opening hours: one weekly schedule for every queue, or a function per queue (default: always open). */
-  readonly businessHours?: WeeklyHoursInput | ((queue: string, at: number) => boolean);
+  /** Opening hours: one weekly schedule (the router's format) for every queue, or a function per queue (default: always open). */
+  readonly businessHours?: BusinessHoursInput | ((queue: string, at: number) => boolean);
   /** Receives what a listener throws (default: dropped), so one bad listener never stops the desk. */
   readonly onListenerError?: (error: unknown, conversationId: string, event: LiveAgentEvent) => void;
 }

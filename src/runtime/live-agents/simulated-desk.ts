@@ -1,6 +1,6 @@
 import { HandoffError } from '../../errors.js';
+import { businessHoursChecker } from '../../routing/business-hours.js';
 import { systemClock } from '../clock.js';
-import { isWithinBusinessHours, parseWeeklyHours } from './business-hours.js';
 import { createWaitingLines, deskClosedError, invalidAction, serves, unknownConversation, type Agent, type Entry } from './desk-queue.js';
 import { effectiveScope, type LiveAgentEvent, type LiveAgentListener } from './live-agent-desk.js';
 import { parseSimulatedDeskSettings, type SimulatedDesk, type SimulatedDeskOptions } from './simulated-desk-options.js';
@@ -296,6 +296,6 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
 function businessHoursOf(hours: SimulatedDeskOptions['businessHours']): (queue: string, at: number) => boolean {
   if (hours === undefined) return () => true;
   if (typeof hours === 'function') return hours;
-  const weekly = parseWeeklyHours(hours);
-  return (_queue, at) => isWithinBusinessHours(weekly, at);
+  const open = businessHoursChecker(hours);
+  return (_queue, at) => open(at);
 }
