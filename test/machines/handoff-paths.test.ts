@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { HandoffError } from '../../src/errors.js';
 import { aiMayRespond, conversationOwner } from '../../machines/handoff.selectors.js';
-import { createHarness, payloadFor, queueTarget, T0, voice, type Harness } from './harness.js';
+import { createHarness, flush, payloadFor, queueTarget, T0, voice, type Harness } from './harness.js';
 
 const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { summary: 'Wants a refund' } } as const;
 const ctx = (h: Harness) => h.actor.getSnapshot().context;
@@ -347,6 +347,8 @@ describe('path 6: the user cancels, leaves, idles out; voice transfers', () => {
     await h.send(invoke);
     const build = h.callsOf('buildPayload')[0]!;
     build.resolve(payloadFor(build.input));
+    await flush();
+    expect(h.state()).toBe('delivering.attempt.sending');
     await h.send({ type: 'user.cancel' });
     expect(h.callsOf('deliverToAutomationNode')[0]!.aborted).toBe(true);
     expect(h.state()).toBe('aiHandling');
