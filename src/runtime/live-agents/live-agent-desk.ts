@@ -1,25 +1,18 @@
+import type { HandoffEvent, QueueScope } from '../../../machines/handoff.types.js';
 import type { HandoffPayload, TranscriptEntry } from '../../payload/payload-schema.js';
 import type { AgentTransferParams } from '../../routing/target-schema.js';
 
-/** Why a live agent handed the conversation back; the same union as the lifecycle machine's. */
-export const agentReturnReasons = ['resolved', 'handBack', 'unresolved', 'userUnresponsive', 'other'] as const;
-/** A typed reason a live agent ended the chat. */
-export type AgentReturnReason = (typeof agentReturnReasons)[number];
+/** Why a live agent handed the conversation back: the lifecycle machine's union. */
+export type { AgentReturnReason, QueueScope } from '../../../machines/handoff.types.js';
 
 /**
- * What the desk tells the runtime about one conversation; exactly the lifecycle machine's host
- * events, each stamped with `at`, the epoch-ms time it happened on the desk's clock.
+ * What the desk tells the runtime about one conversation: exactly the lifecycle machine's host
+ * events of the live-agent side, each stamped with `at`, the epoch-ms time it happened on the desk.
  */
-export type LiveAgentEvent =
-  | { readonly type: 'agent.offered'; readonly agentId: string; readonly at?: number }
-  | { readonly type: 'agent.accepted'; readonly agentId: string; readonly at?: number }
-  | { readonly type: 'agent.rejected'; readonly agentId: string; readonly reason?: string; readonly at?: number }
-  | { readonly type: 'agent.message'; readonly agentId: string; readonly text: string; readonly at?: number }
-  | { readonly type: 'agent.ended'; readonly agentId: string; readonly returnReason?: AgentReturnReason; readonly at?: number }
-  | { readonly type: 'queue.update'; readonly position: number; readonly estimatedWaitSeconds: number; readonly at?: number };
-
-/** Who may take the conversation: only the target's named agents, or anyone in the target's queue with its skills. */
-export type QueueScope = 'namedAgents' | 'queue';
+export type LiveAgentEvent = Extract<
+  HandoffEvent,
+  { readonly type: 'agent.offered' | 'agent.accepted' | 'agent.rejected' | 'agent.message' | 'agent.ended' | 'queue.update' }
+>;
 
 /** A conversation to queue for a live agent: the Agent Transfer node's parameters and the handoff payload. */
 export interface EnqueueRequest {
