@@ -7,15 +7,15 @@ export const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
 /** One day of the week. */
 export type Weekday = (typeof weekdays)[number];
 
-const timeOfDay = z
-  .string()
-  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Expected a time of day as HH:MM, 00:00 to 24:00');
+const timePattern = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const timeOfDay = z.string().regex(timePattern, 'Expected a time of day as HH:MM, 00:00 to 24:00');
 
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 const intervalSchema = z
   .strictObject({ from: timeOfDay, to: timeOfDay })
-  .refine((i) => minutesOf(i.from) < minutesOf(i.to), {
+  // Only ordered when both times are valid: a bad time already has its own issue.
+  .refine((i) => !timePattern.test(i.from) || !timePattern.test(i.to) || minutesOf(i.from) < minutesOf(i.to), {
     message: 'Expected "from" before "to"; split hours past midnight over two days',
     path: ['to'],
   });

@@ -174,12 +174,7 @@ function groupContradiction(group: readonly Literal[]): Contradiction | undefine
     if (values === undefined) continue;
     if (values.every((v) => group.some((other) => !holds(other, v)))) {
       const blockers = group.filter((other) => other !== literal && values.some((v) => !holds(other, v)));
-      const reason =
-        values.length === 0
-          ? '"in" an empty list never holds'
-          : blockers.length === 0
-            ? 'no value satisfies it'
-            : `no value satisfies both: ${[literal, ...blockers].length > 2 ? 'they' : 'the two conditions'} contradict each other`;
+      const reason = values.length === 0 ? '"in" an empty list never holds' : 'no single value satisfies these conditions together';
       return { reason, literals: [literal, ...blockers] };
     }
   }
