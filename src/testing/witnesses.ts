@@ -1,0 +1,239 @@
+import fc from 'fast-check';
+import { lintConnectionRules, type LintFinding } from '../rules/lint.js';
+import type { ConnectionRules } from '../rules/rule-schema.js';
+import type { RouteExplanation } from '../routing/explanation.js';
+import { createRouter, type Router } from '../routing/router.js';
+import { goalArbitrary, type RoutingFacts } from './facts.arbitrary.js';
+import type { Goal } from './goals.js';
+import { RoutingPropertyError } from './property-error.js';
+import { defaultNumRuns, resolveSeed, showFacts, type PropertyOptions } from './property-options.js';
+import { ruleLabel, toRules, type RulesInput } from './rules-input.js';
+import type { DecisionCount } from './totality.js';
+
+/** Options of `findWitnesses` and `assertEveryRuleCanWin`. */
+export interface WitnessOptions extends PropertyOptions {
+  /** As in `factsFor`: give `withinBusinessHours` and `agentsAvailable` in the facts (default), or leave them to the router's options. */
+  readonly dynamicFacts?: 'given' | 'host';
+  /** `assertEveryRuleCanWin` only: also require facts on which no rule holds, so the default is reachable (default false). */
+  readonly includeDefault?: boolean;
+}
+
+/** A facts object on which the rule wins, found by the search and shrunk by fast-check. */
+export interface FoundWitness {
+  readonly rule: string;
+  /** Position of the rule in the file. */
+  readonly index: number;
+  readonly found: true;
+  readonly facts: RoutingFacts;
+  /** Facts objects tried until this one. */
+  readonly runs: number;
+  /** The router's explanation of the witness: why the rule won, why the others did not. */
+  readonly explanation: RouteExplanation;
+}
+
+/** A rule for which the bounded search found no witness, with what it saw instead. */
+export interface MissingWitness {
+  readonly rule: string;
+  readonly index: number;
+  readonly found: false;
+  /** Facts objects tried: aimed at the rule winning, then aimed at its conditions holding. */
+  readonly runs: number;
+  /** Of the facts aimed at its conditions, how many made them hold. */
+  readonly heldRuns: number;
+  /** The rule that won every one of the `heldRuns` times (the rule that shadows it), if one did. */
+  readonly shadowedBy: string | null;
+  /** Which rules won when its conditions held, most often first. */
+  readonly outrankedBy: readonly DecisionCount[];
+  /** One facts object the search tried, with the router's explanation: why the rule lost or failed. */
+  readonly example?: { readonly facts: RoutingFacts; readonly explanation: RouteExplanation };
+  /**
+   * What the rule linter (`agent-handoff lint`) proves about the rule, when it proves something:
+   * that an earlier or higher rule always holds when it does, or that its conditions never hold.
+   * The linter is sound but conservative, so its silence proves nothing either way.
+   */
+  readonly proof?: string;
+  /** The finding as sentences, as `assertEveryRuleCanWin` reports it. */
+  readonly message: string;
+}
+
+/** The outcome of the witness search for one rule. */
+export type RuleWitness = FoundWitness | MissingWitness;
+
+/** Whether the search reached the default (no rule holds). */
+export interface DefaultWitness {
+  readonly found: boolean;
+  /** Facts on which no rule holds, when found. */
+  readonly facts?: RoutingFacts;
+  readonly runs: number;
+}
+
+/** The result of `findWitnesses`. */
+export interface WitnessReport {
+  /** True when every rule has a witness (the default is reported, not required). */
+  readonly ok: boolean;
+  readonly seed: number;
+  /** The runs allowed per search (per rule, and again per rule for the shadow analysis). */
+  readonly numRuns: number;
+  /** One entry per rule, in file order. */
+  readonly rules: readonly RuleWitness[];
+  readonly default: DefaultWitness;
+}
+
+/**
+ * Looks for a witness per rule: a facts object on which that rule wins. The search is bounded: it
+ * tries `numRuns` facts objects aimed at the rule winning (its conditions true, every rule ranked
+ * before it false), shrinks the first witness it finds, and when none is found it tries `numRuns`
+ * more aimed at the rule's conditions holding and asks the router's `explain` which rule won each
+ * time. A rule that always lost to the same rule is reported as shadowed by it; one whose
+ * conditions never held is reported as such. Neither is a proof: the report says "no witness found
+ * in N runs", never "cannot win". Returns a report; see `assertEveryRuleCanWin`.
+ *
+ * @example
+ * ```ts
+ * const report = await findWitnesses(rules, { numRuns: 200, seed: 7 });
+ * for (const entry of report.rules) {
+ *   if (entry.found) console.log(entry.rule, 'wins on', entry.facts);
+ *   else console.log(entry.message);
+ * }
+ * ```
+ */
+export async function findWitnesses(rules: RulesInput, options: WitnessOptions = {}): Promise<WitnessReport> {
+  const loaded = toRules(rules);
+  const router = createRouter(loaded, options.router);
+  const seed = resolveSeed(options);
+  const numRuns = options.numRuns ?? defaultNumRuns;
+  const host = options.dynamicFacts === 'host';
+  const search = { loaded, router, seed, numRuns, host };
+
+  const entries: RuleWitness[] = [];
+  let findings: readonly LintFinding[] | undefined;
+  for (const [index, rule] of loaded.rules.entries()) {
+    const direct = await searchWinner(search, { kind: 'wins', index }, rule.name);
+    if (direct) entries.push({ rule: rule.name, index, found: true, facts: direct.facts, runs: direct.runs, explanation: await router.explain(direct.facts) });
+    else {
+      findings ??= lintConnectionRules(loaded);
+      entries.push(await analyseMissing(search, index, findings));
+    }
+  }
+  const fallback = await searchWinner(search, { kind: 'default' }, null);
+  return {
+    ok: entries.every((entry) => entry.found),
+    seed,
+    numRuns,
+    rules: entries,
+    default: fallback ? { found: true, facts: fallback.facts, runs: fallback.runs } : { found: false, runs: numRuns },
+  };
+}
+
+/**
+ * Asserts that every rule can win (see `findWitnesses`): throws a `RoutingPropertyError` that
+ * names each rule without a witness and, when one rule won every time its conditions held, the
+ * rule that shadows it, with an example and the router's explanation.
+ *
+ * @example
+ * ```ts
+ * import { it } from 'vitest';
+ * import { assertEveryRuleCanWin } from 'agent-handoff/testing';
+ *
+ * it('lets every rule win', async () => {
+ *   await assertEveryRuleCanWin(rules, { numRuns: 200 });
+ * });
+ * ```
+ */
+export async function assertEveryRuleCanWin(rules: RulesInput, options: WitnessOptions = {}): Promise<WitnessReport> {
+  const report = await findWitnesses(rules, options);
+  const missing = report.rules.filter((entry): entry is MissingWitness => !entry.found);
+  const defaultMissing = options.includeDefault === true && !report.default.found;
+  if (missing.length === 0 && !defaultMissing) return report;
+  const lines = [
+    missing.length === 0 ? 'Every rule can win, but the default was never reached.' : `${missing.length} of ${report.rules.length} rule(s) never won:`,
+    ...missing.map((entry) => `- ${entry.message.replaceAll('\n', '\n  ')}`),
+  ];
+  if (defaultMissing && missing.length > 0) lines.push(`- the default was never reached in ${report.default.runs} runs: some rule held every time.`);
+  lines.push(`Replay with { seed: ${report.seed}, numRuns: ${report.numRuns} }.`);
+  throw new RoutingPropertyError(lines.join('\n'), report);
+}
+
+interface Search {
+  readonly loaded: ConnectionRules;
+  readonly router: Router;
+  readonly seed: number;
+  readonly numRuns: number;
+  readonly host: boolean;
+}
+
+// fast-check looks for a counterexample to "`winner` does not win": that is a witness, and it
+// comes back shrunk. A route that throws fails the property too; routing the facts again tells
+// the two apart (and lets the error out).
+async function searchWinner(search: Search, goal: Goal, winner: string | null): Promise<{ facts: RoutingFacts; runs: number } | undefined> {
+  const details = await fc.check(
+    fc.asyncProperty(goalArbitrary(search.loaded, goal, search.host), async (facts) => (await search.router.route(facts)).rule !== winner),
+    { numRuns: search.numRuns, seed: search.seed },
+  );
+  const facts = details.counterexample?.[0];
+  if (!details.failed || facts === undefined) return undefined;
+  const decision = await search.router.route(facts);
+  return decision.rule === winner ? { facts, runs: details.numRuns } : undefined;
+}
+
+async function analyseMissing(search: Search, index: number, findings: readonly LintFinding[]): Promise<RuleWitness> {
+  const { loaded, router, seed, numRuns } = search;
+  const rule = loaded.rules[index];
+  if (!rule) throw new RangeError(`no rule at index ${index}`);
+  const samples = fc.sample(goalArbitrary(loaded, { kind: 'holds', index }, search.host), { numRuns, seed });
+  const winners = new Map<string | null, number>();
+  let heldExample: { facts: RoutingFacts; explanation: RouteExplanation } | undefined;
+  let failedExample: { facts: RoutingFacts; explanation: RouteExplanation } | undefined;
+  let heldRuns = 0;
+  for (const [k, facts] of samples.entries()) {
+    const decision = await router.route(facts);
+    if (decision.rule === rule.name) {
+      // Aiming at the conditions alone found what aiming at the win missed: still a witness.
+      return { rule: rule.name, index, found: true, facts, runs: numRuns + k + 1, explanation: await router.explain(facts) };
+    }
+    const explanation = await router.explain(facts);
+    const row = explanation.rules[index];
+    if (row?.held === true) {
+      heldRuns++;
+      winners.set(decision.rule, (winners.get(decision.rule) ?? 0) + 1);
+      // The shortest facts make the clearest example.
+      if (heldExample === undefined || showFacts(facts).length < showFacts(heldExample.facts).length) heldExample = { facts, explanation };
+    } else if (failedExample === undefined || showFacts(facts).length < showFacts(failedExample.facts).length) failedExample = { facts, explanation };
+  }
+  const outrankedBy = [...winners].map(([name, count]) => ({ rule: name, count })).sort((a, b) => b.count - a.count);
+  const only = outrankedBy.length === 1 ? outrankedBy[0] : undefined;
+  const shadowedBy = only?.rule ?? null;
+  const runs = numRuns + samples.length;
+  const label = ruleLabel(loaded, rule.name);
+  const head = `${label} never won: no witness found in ${runs} runs (seed ${seed}).`;
+  let body: string;
+  let example: MissingWitness['example'];
+  if (heldExample) {
+    example = heldExample;
+    const why = heldExample.explanation.rules[index]?.why ?? '';
+    if (only && shadowedBy !== null) {
+      body = `It is shadowed by ${ruleLabel(loaded, shadowedBy)}: in all ${heldRuns} runs where its conditions held, ${JSON.stringify(shadowedBy)} won. ${why}`;
+    } else {
+      const list = outrankedBy.map((w) => `${w.rule === null ? 'the default' : JSON.stringify(w.rule)} (${w.count})`).join(', ');
+      body = `Its conditions held in ${heldRuns} runs, and each time another rule won: ${list}. No single rule shadowed it in these runs; it may need facts the search did not try.`;
+    }
+  } else {
+    example = failedExample;
+    const why = failedExample?.explanation.rules[index]?.why ?? '';
+    body = `Its conditions never held in ${samples.length} runs aimed at them; they may contradict each other (the search is bounded, not a proof). ${why}`;
+  }
+  const proof = proofFor(findings, index);
+  const message = [head, body.trim(), ...(example ? [`Example facts: ${showFacts(example.facts)}`] : []), ...(proof ? [`The linter proves it: ${proof}`] : [])].join('\n');
+  return { rule: rule.name, index, found: false, runs, heldRuns, shadowedBy, outrankedBy, ...(example ? { example } : {}), ...(proof ? { proof } : {}), message };
+}
+
+// The linter's finding about the rule itself: shadowed (at the rule) or never holding (at its conditions).
+function proofFor(findings: readonly LintFinding[], index: number): string | undefined {
+  const about = findings.find(
+    (f) =>
+      f.path[0] === 'rules' &&
+      f.path[1] === index &&
+      ((f.code === 'shadowed' && f.path.length === 2) || (f.code === 'never-holds' && f.path.length === 3 && f.path[2] === 'conditions')),
+  );
+  return about?.message;
+}
