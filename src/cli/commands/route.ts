@@ -52,7 +52,8 @@ export const routeCommand: CliCommand = {
       throw new HandoffError('INVALID_INPUT', 'Missing --facts FILE: the facts to decide on, or - to read them from standard input.');
     }
     const rulesFile = values.rules ?? bundledFile('rules/default.json');
-    const rules = loadConnectionRules(await readJsonInput(rulesFile, io.cwd, io.readStdin));
+    const json = await readJsonInput(rulesFile, io.cwd, io.readStdin);
+    const rules = naming(values.rules ?? 'rules/default.json (bundled)', () => loadConnectionRules(json));
     const options: { -readonly [K in keyof RouterOptions]: RouterOptions[K] } = {};
     if (values['business-hours'] !== undefined) {
       options.businessHours = (await readJsonInput(values['business-hours'], io.cwd, io.readStdin)) as RouterOptions['businessHours'];
@@ -62,7 +63,7 @@ export const routeCommand: CliCommand = {
       if (Number.isNaN(at)) throw new HandoffError('INVALID_INPUT', `--now ${JSON.stringify(values.now)} is not a date: expected ISO 8601 such as 2025-06-02T09:30:00Z.`);
       options.now = () => at;
     }
-    const router = createRouter(rules, options);
+    const router = naming(values['business-hours'] ?? 'options', () => createRouter(rules, options));
     const facts = await readJsonInput(values.facts, io.cwd, io.readStdin);
     if (values.explain) {
       const explanation = await router.explain(facts);
@@ -74,6 +75,16 @@ export const routeCommand: CliCommand = {
     return exitCodes.ok;
   },
 };
+
+// Puts the file's name in front of a validation error, keeping its code and issues.
+function naming<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof HandoffError) throw new HandoffError(error.code, `${file}: ${error.message}`, error.issues, { cause: error });
+    throw error;
+  }
+}
 
 /** One line for a decision: the rule (or the default) and the target. */
 export function renderDecision(decision: RouteDecision): string {
