@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.js';
+import { diagramCommand } from './commands/diagram.js';
 import { lintCommand } from './commands/lint.js';
 import { routeCommand } from './commands/route.js';
 import { schemaCommand } from './commands/schema.js';
@@ -8,4 +9,5 @@ export const commands: readonly CliCommand[] = [
   routeCommand,
   lintCommand,
   schemaCommand,
+  diagramCommand,
 ];
