@@ -1,0 +1,256 @@
+// Processing one event of one conversation, start to end: apply it, run the steps it starts, save.
+//
+// Exactly-once, and why. The machine's invoked actors split in two. Reads (build the payload, route,
+// the desk's checks) change nothing outside: they run at once and may run again. Writes (deliver,
+// enqueue, cancel, hand over) run only after the snapshot that invoked them is saved with
+// compare-and-set, and only in the runtime whose save won. A runtime that loses the race (another
+// runtime on the same store saved first) throws its actor away before any write ran, reloads and
+// re-applies the event on fresh state, where the machine sees the handoff already under way. A
+// runtime that restores a snapshot with a write in flight does not run it again: the runtime that
+// saved it does (and, should its save of the result lose, re-applies that result to the fresh state),
+// or, if that runtime died, the step's deadline (kept in context) fires and the machine decides:
+// delivery is retried with the same idempotency key, other steps fail to their fallback. Host actions
+// (messages, notifications, relays) leave only after the state that produced them is saved. So a
+// conflict or a retry never runs a write twice; only a crash between a write and the save of its
+// result can, and then the idempotency key (conversation id + handoff sequence) makes it harmless.
+import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
+import { HandoffError } from '../errors.js';
+import { isAborted, type ConversationHost } from './actor-host.js';
+import type { RuntimeClock } from './clock.js';
+import { encodeConversation, type PersistedHandoffSnapshot } from './conversation-record.js';
+import { conversationView, type ConversationView } from './conversation-view.js';
+import type { Effect, EffectExecutors, EffectOutcome } from './effects.js';
+import type { HostRegistry } from './host-registry.js';
+import type { Outbox } from './outbox.js';
+import { isRedelivery, rememberEventId } from './recent-event-ids.js';
+import type { RuntimeLogger } from './runtime-options.js';
+import { versionConflictError, type ConversationStore } from './store/store.js';
+
+/** What a mailbox task does to a conversation. */
+export type ConversationWork =
+  | { readonly kind: 'start'; readonly input: HandoffInput }
+  | { readonly kind: 'event'; readonly event: HandoffEvent; readonly id: string | undefined }
+  /** A deadline came due: a no-op unless the conversation's earliest deadline is at or before `at`. */
+  | { readonly kind: 'tick'; readonly at: number };
+
+/** What the processor works with. */
+export interface ProcessorOptions {
+  readonly store: ConversationStore;
+  readonly registry: HostRegistry;
+  readonly executors: EffectExecutors;
+  readonly outbox: Outbox;
+  readonly clock: RuntimeClock;
+  /** Told the earliest deadline of a conversation after each task (`null`: none). */
+  readonly onDeadline: (conversationId: string, at: number | null) => void;
+  readonly maxConflictRetries: number;
+  readonly recentEventIdLimit: number;
+  readonly logger: RuntimeLogger | undefined;
+}
+
+/** Processes one task for one conversation; the caller runs at most one per conversation at a time. */
+export interface ConversationProcessor {
+  process(conversationId: string, work: ConversationWork): Promise<ConversationView>;
+}
+
+/** A write's outcome, kept until the state it led to is saved, to re-apply after a conflict. */
+interface WriteResult {
+  readonly key: string;
+  readonly outcome: EffectOutcome;
+}
+
+/** Thrown inside a task when a save lost the compare-and-set; caught by the task, never seen by callers. */
+class SaveConflict extends Error {
+  override readonly name = 'SaveConflict';
+}
+
+type Run = (conversationId: string, input: unknown, signal: AbortSignal) => Promise<unknown>;
+
+/** Creates the processor. */
+export function createConversationProcessor(options: ProcessorOptions): ConversationProcessor {
+  const { store, registry, executors, outbox, clock, logger } = options;
+
+  /** Saves the host's state with compare-and-set, then lets its host actions out. */
+  const commit = async (host: ConversationHost): Promise<void> => {
+    const next = host.nextDeadlineAt();
+    const snapshot = host.snapshot();
+    const persisted = host.actor.getPersistedSnapshot() as unknown as PersistedHandoffSnapshot;
+    const result = await store.save(host.conversationId, host.version, {
+      snapshot: encodeConversation(persisted, host.recentEventIds),
+      nextDeadline: next,
+    });
+    if (!result.ok) throw new SaveConflict(`conversation ${host.conversationId} changed since version ${host.version}`);
+    host.version = result.version;
+    host.savedSnapshot = snapshot;
+    host.savedEventIds = host.recentEventIds;
+    const entries = host.outbox;
+    host.outbox = [];
+    outbox.flush(host.conversationId, entries);
+  };
+
+  /** Runs an effect's adapter call; its outcome reaches XState stamped with the time it arrived. */
+  const run = (host: ConversationHost, effect: Effect, onWrite: (result: WriteResult) => void): void => {
+    effect.status = 'running';
+    const finish = (outcome: EffectOutcome): void => {
+      if (host.discarded || isAborted(effect.signal)) return;
+      host.stamp(clock.now());
+      // The stamp may have fired the step's own timeout, which aborted the effect.
+      if (isAborted(effect.signal)) return;
+      if (effect.write) onWrite({ key: effect.key, outcome });
+      effect.settle(outcome);
+    };
+    let call: Promise<unknown>;
+    try {
+      call = (executors[effect.name] as Run)(host.conversationId, effect.input, effect.signal);
+    } catch (error) {
+      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    call.then(
+      (value: unknown) => {
+        finish({ ok: true, value });
+      },
+      (error: unknown) => {
+        finish({ ok: false, error });
+      },
+    );
+  };
+
+  /** Waits until an effect XState awaits has been reacted to, one was aborted, or `deadline` passes. */
+  const wake = (effects: readonly Effect[], deadline: number | null): Promise<'effect' | 'deadline'> =>
+    new Promise((resolve) => {
+      const done = new AbortController();
+      let timer: unknown;
+      const settle = (why: 'effect' | 'deadline'): void => {
+        if (done.signal.aborted) return;
+        done.abort();
+        if (timer !== undefined) clock.clearTimeout(timer);
+        resolve(why);
+      };
+      for (const effect of effects) {
+        void effect.reacted().then(() => {
+          settle('effect');
+        });
+        effect.signal.addEventListener('abort', () => {
+          settle('effect');
+        }, { once: true, signal: done.signal });
+      }
+      if (deadline !== null) {
+        timer = clock.setTimeout(() => {
+          settle('deadline');
+        }, Math.max(0, deadline - clock.now()));
+      }
+    });
+
+  /**
+   * Runs the steps the last event started until none is left, each write after a checkpoint. A step
+   * that hangs does not hold the conversation past its deadline: the timeout fires here.
+   */
+  const drive = async (host: ConversationHost, checkpoint: () => Promise<void>, onWrite: (result: WriteResult) => void): Promise<void> => {
+    let firedDeadline: number | null = null;
+    for (;;) {
+      const fresh = host.effects.filter((effect) => effect.status === 'new' && !effect.signal.aborted);
+      if (fresh.some((effect) => effect.write)) await checkpoint();
+      for (const effect of fresh) run(host, effect, onWrite);
+      removeFinished(host.effects);
+      if (host.effects.length === 0) return;
+      const deadline = host.nextDeadlineAt();
+      // A deadline that fired and is still there is one the state does not handle: wait for the step alone.
+      const woke = await wake(host.effects, deadline === firedDeadline ? null : deadline);
+      if (woke === 'deadline' && deadline !== null) {
+        firedDeadline = deadline;
+        host.send({ type: 'clock.tick', at: Math.max(clock.now(), deadline) });
+      }
+    }
+  };
+
+  /** Applies the task's event to the host; returns a view instead when there is nothing to apply. */
+  const admit = (host: ConversationHost, work: Exclude<ConversationWork, { kind: 'start' }>): ConversationView | undefined => {
+    const snapshot = host.snapshot();
+    if (work.kind === 'tick') {
+      const next = host.nextDeadlineAt();
+      if (next === null || next > work.at) {
+        options.onDeadline(host.conversationId, next);
+        return conversationView(host.conversationId, host.version, snapshot);
+      }
+      host.send({ type: 'clock.tick', at: work.at });
+      return undefined;
+    }
+    if (work.id !== undefined && isRedelivery(host.recentEventIds, work.id)) return conversationView(host.conversationId, host.version, snapshot, true);
+    // An ended conversation takes no more events; they change nothing and are not stored.
+    if (snapshot.status !== 'active') return conversationView(host.conversationId, host.version, snapshot);
+    if (work.id !== undefined) host.recentEventIds = rememberEventId(host.recentEventIds, work.id, options.recentEventIdLimit);
+    host.send(work.event.at === undefined ? { ...work.event, at: clock.now() } : work.event);
+    return undefined;
+  };
+
+  /** Reports the conversation's earliest deadline, unless a tick at `tickAt` left it unconsumed (a machine that ignores its own timeout would spin). */
+  const reportDeadline = (host: ConversationHost, tickAt: number | undefined): void => {
+    const next = host.nextDeadlineAt();
+    if (tickAt !== undefined && next !== null && next <= tickAt) {
+      logger?.warn?.('A due deadline was not consumed by the machine: it is not re-armed', { conversationId: host.conversationId, deadline: next, state: host.snapshot().value });
+      return;
+    }
+    options.onDeadline(host.conversationId, next);
+  };
+
+  const start = async (conversationId: string, input: HandoffInput): Promise<ConversationView> => {
+    const host = registry.create(conversationId, input);
+    try {
+      await drive(host, () => commit(host), () => undefined);
+      await commit(host);
+    } catch (error) {
+      host.discard();
+      if (!(error instanceof SaveConflict)) throw error;
+      throw new HandoffError('CONVERSATION_EXISTS', `Conversation "${conversationId}" already exists: send it events, or start another id`);
+    }
+    reportDeadline(host, undefined);
+    registry.release(host);
+    return conversationView(conversationId, host.version, host.snapshot());
+  };
+
+  return {
+    async process(conversationId, work) {
+      if (work.kind === 'start') return start(conversationId, work.input);
+      // What to apply to a fresh host after a conflict: the event itself until a save of this task
+      // won (then the event is stored), afterwards the writes' outcomes since that save.
+      let replay: readonly WriteResult[] | null = null;
+      for (let attempt = 0; ; attempt++) {
+        const host = await registry.acquire(conversationId, attempt > 0);
+        const sinceSave: WriteResult[] = [];
+        const progress = { saved: false };
+        try {
+          if (replay === null) {
+            const view = admit(host, work);
+            if (view) {
+              registry.release(host);
+              return view;
+            }
+          } else {
+            for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
+          }
+          const checkpoint = async (): Promise<void> => {
+            await commit(host);
+            progress.saved = true;
+            sinceSave.length = 0;
+          };
+          await drive(host, checkpoint, (result) => sinceSave.push(result));
+          if (host.dirty()) await commit(host);
+          reportDeadline(host, work.kind === 'tick' ? work.at : undefined);
+          registry.release(host);
+          return conversationView(conversationId, host.version, host.snapshot());
+        } catch (error) {
+          host.discard();
+          if (!(error instanceof SaveConflict)) throw error;
+          if (attempt >= options.maxConflictRetries) throw versionConflictError(conversationId, host.version);
+          if (progress.saved) replay = [...sinceSave];
+          logger?.debug?.('Conflicting save: re-applying on fresh state', { conversationId, attempt: attempt + 1, replaying: replay === null ? 'event' : `${replay.length} step result(s)` });
+        }
+      }
+    },
+  };
+}
+
+function removeFinished(effects: Effect[]): void {
+  let kept = 0;
+  for (const effect of effects) if (!effect.finished) effects[kept++] = effect;
+  effects.length = kept;
+}

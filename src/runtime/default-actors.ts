@@ -1,0 +1,111 @@
+// What each of the machine's actors does in the runtime: build the payload, deliver it, route it,
+// ask and use the live-agent desk, hand over to another target.
+import { HandoffError, isHandoffError } from '../errors.js';
+import type { HandoffConfig } from '../config/config-schema.js';
+import { buildHandoffPayload, type HandoffEventProcessor } from '../payload/build-payload.js';
+import type { Router } from '../routing/router.js';
+import { deliveryIdempotencyKey, type AutomationNodeAdapter } from './delivery/automation-node.js';
+import type { EffectExecutors } from './effects.js';
+import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
+import type { HandOverRequest } from './runtime-options.js';
+
+/** What the effects run against. */
+export interface EffectDependencies {
+  readonly config: HandoffConfig;
+  readonly router: Router;
+  /** Whether to keep the router's explanation beside its decision. */
+  readonly explain: boolean;
+  readonly automationNode: AutomationNodeAdapter;
+  readonly desk: LiveAgentDesk;
+  readonly handOver: ((request: HandOverRequest) => Promise<unknown>) | undefined;
+  readonly processor: HandoffEventProcessor | undefined;
+}
+
+/** The idempotency key of a step of a handoff other than its delivery (`<delivery key>:enqueue:queue`). */
+export function stepIdempotencyKey(conversationId: string, sequence: number, step: string): string {
+  return `${deliveryIdempotencyKey(conversationId, sequence)}:${step}`;
+}
+
+/** Any adapter failure as a `HandoffError`: its own when it is one, `ADAPTER_FAILED` with the cause otherwise. */
+export function asAdapterError(operation: string, error: unknown): HandoffError {
+  if (isHandoffError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new HandoffError('ADAPTER_FAILED', `${operation} failed: ${reason}`, [], { cause: error });
+}
+
+/** Runs an adapter call so that a synchronous throw is a rejection like any other, typed. */
+async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw asAdapterError(operation, error);
+  }
+}
+
+/** The runtime's implementation of every actor of the handoff machine. */
+export function createEffectExecutors(deps: EffectDependencies): EffectExecutors {
+  const { config, router, desk } = deps;
+  return {
+    buildPayload: (_id, input) =>
+      buildHandoffPayload(config, input.conversation, input.invocation, {
+        now: () => new Date(input.firedAt),
+        ...(deps.processor ? { processor: deps.processor } : {}),
+      }),
+
+    deliverToAutomationNode: (conversationId, input, signal) =>
+      call('Delivery to the automation node', async () => {
+        const receipt = await deps.automationNode.deliver({
+          conversationId,
+          sequence: input.sequence,
+          idempotencyKey: deliveryIdempotencyKey(conversationId, input.sequence),
+          payload: input.payload,
+          signal,
+        });
+        return { acknowledged: receipt.acknowledged };
+      }),
+
+    routeHandoff: (_id, input) =>
+      call('Routing', async () => {
+        const decision = await router.route(input.payload);
+        const explanation = deps.explain ? await router.explain(input.payload) : null;
+        return { decision, explanation };
+      }),
+
+    checkBusinessHours: (_id, input) =>
+      call('The business-hours check', async () => ({ open: (await desk.checkBusinessHours({ params: input.target, at: input.at })).open })),
+
+    checkAgentAvailability: (_id, input) =>
+      call('The agent-availability check', async () => ({ available: (await desk.checkAvailability({ params: input.target, at: input.at })).available })),
+
+    enqueueForAgent: (conversationId, input) =>
+      call('Queueing for a live agent', async () => {
+        const placement = await desk.enqueue({
+          conversationId,
+          params: input.target,
+          scope: input.scope,
+          payload: input.payload,
+          transcript: input.transcript,
+          sequence: input.sequence,
+          idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, `enqueue:${input.scope}`),
+        });
+        return { position: placement.position, estimatedWaitSeconds: placement.estimatedWaitSeconds };
+      }),
+
+    cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason)),
+
+    handOverToTarget: (conversationId, input, signal) =>
+      call('The hand-over', async () => {
+        if (!deps.handOver) return undefined;
+        return deps.handOver({
+          conversationId,
+          target: input.target,
+          payload: input.payload,
+          decision: input.decision,
+          transcript: input.transcript,
+          sequence: input.sequence,
+          idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, 'handover'),
+          signal,
+        });
+      }),
+  };
+}

@@ -1,0 +1,109 @@
+// Typed lifecycle notifications: what happened to a conversation, built from the machine's notices and
+// the context at that moment, for the host's hooks, audit log and metrics.
+import type {
+  HandoffContext,
+  HandoffEnd,
+  HandoffFailure,
+  IgnoredEvent,
+  NoticeKind,
+  QueueScope,
+  ReturnToAi,
+} from '../../machines/handoff.types.js';
+import type { HandoffReason } from '../payload/payload-schema.js';
+import type { RouteExplanation } from '../routing/explanation.js';
+import type { RouteDecision, Target } from '../routing/target-schema.js';
+
+/** A message for the user, rendered by the runtime and handed to the host's `onUserMessage`. */
+export type UserMessageOut =
+  | {
+      /** Which lifecycle message this is (`handoff`, `queueInitial`, `failure`, …). */
+      readonly kind: 'handoff' | 'failure' | 'outOfHours' | 'noAgents' | 'maxQueueWait' | 'queueInitial' | 'queuePeriodic' | 'queueOffer' | 'targetFailed';
+      /** The text to show, templates rendered; absent when the AI writes it (see `instructions`). */
+      readonly text?: string;
+      /** For an AI-generated handoff message: what the AI should say. */
+      readonly instructions?: string;
+    }
+  | { readonly kind: 'agent'; readonly agentId: string; readonly text: string };
+
+/** The part every notification shares: which conversation, which handoff, and when (epoch ms). */
+interface NotificationBase {
+  readonly conversationId: string;
+  /** The handoff sequence number (0 before the first handoff). */
+  readonly sequence: number;
+  readonly at: number;
+}
+
+/** A lifecycle notification; `type` says what happened and the fields carry the details. */
+export type HandoffNotification = NotificationBase &
+  (
+    | { readonly type: 'handoffRequested'; readonly reason: HandoffReason | null }
+    | { readonly type: 'delegated' }
+    | { readonly type: 'routed'; readonly decision: RouteDecision | null; readonly explanation: RouteExplanation | null }
+    | { readonly type: 'queued'; readonly scope: QueueScope | null; readonly position: number | null; readonly estimatedWaitSeconds: number | null }
+    | { readonly type: 'escalatedToQueue' }
+    | { readonly type: 'agentOffered'; readonly agentId: string | null }
+    | { readonly type: 'offerExpired' }
+    | { readonly type: 'agentConnected'; readonly agentId: string | null }
+    | { readonly type: 'handedOver'; readonly target: Target | null }
+    | { readonly type: 'postAgentDialog'; readonly dialog: string | null }
+    | { readonly type: 'handoffCancelled' }
+    | { readonly type: 'deliveryRetry'; readonly attempt: number; readonly failure: HandoffFailure | null }
+    | { readonly type: 'aiSessionTerminated' }
+    | { readonly type: 'failed'; readonly failure: HandoffFailure | null }
+    | { readonly type: 'returnedToAi'; readonly returned: ReturnToAi | null }
+    | { readonly type: 'ended'; readonly ended: HandoffEnd | null }
+    | { readonly type: 'ignored'; readonly ignored: IgnoredEvent | null }
+    | { readonly type: 'userMessage'; readonly message: UserMessageOut }
+    | { readonly type: 'adapterFailed'; readonly operation: string; readonly code: string; readonly message: string }
+  );
+
+/** The type of one notification. */
+export type HandoffNotificationType = HandoffNotification['type'];
+
+/** Receives every notification of every conversation, after the state that caused it was saved. */
+export type HandoffNotificationListener = (notification: HandoffNotification) => void;
+
+/** The notification for a machine notice, with the details read from the context it was raised in. */
+export function notificationOf(conversationId: string, kind: NoticeKind, context: HandoffContext): HandoffNotification {
+  const base: NotificationBase = { conversationId, sequence: context.sequence, at: context.now };
+  switch (kind) {
+    case 'handoffStarted':
+      return { ...base, type: 'handoffRequested', reason: context.invocation?.reason ?? null };
+    case 'delivered':
+      return { ...base, type: 'delegated' };
+    case 'routed':
+      // The runtime's routeHandoff puts the router's own explanation (or null) in context.
+      return { ...base, type: 'routed', decision: context.decision, explanation: context.explanation as RouteExplanation | null };
+    case 'queued':
+      return {
+        ...base,
+        type: 'queued',
+        scope: context.queue?.scope ?? null,
+        position: context.queue?.position ?? null,
+        estimatedWaitSeconds: context.queue?.estimatedWaitSeconds ?? null,
+      };
+    case 'escalatedToQueue':
+    case 'offerExpired':
+    case 'handoffCancelled':
+    case 'aiSessionTerminated':
+      return { ...base, type: kind };
+    case 'agentOffered':
+      return { ...base, type: 'agentOffered', agentId: context.offeredAgentId };
+    case 'agentConnected':
+      return { ...base, type: 'agentConnected', agentId: context.agentId };
+    case 'handedOver':
+      return { ...base, type: 'handedOver', target: context.decision?.target ?? null };
+    case 'postAgentDialog':
+      return { ...base, type: 'postAgentDialog', dialog: context.settings.agentTransfer.afterAgent.dialog ?? null };
+    case 'deliveryRetry':
+      return { ...base, type: 'deliveryRetry', attempt: context.deliveryAttempts, failure: context.failure };
+    case 'failed':
+      return { ...base, type: 'failed', failure: context.failure };
+    case 'returnedToAi':
+      return { ...base, type: 'returnedToAi', returned: context.returned };
+    case 'ended':
+      return { ...base, type: 'ended', ended: context.ended };
+    case 'ignored':
+      return { ...base, type: 'ignored', ignored: context.ignored };
+  }
+}

@@ -1,0 +1,107 @@
+// Host actions leave the runtime only once the state that produced them is saved: a conflicting save
+// drops them and the re-applied event produces them again, so the user never hears a message twice.
+import type { HandoffConfig } from '../config/config-schema.js';
+import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
+import { notificationOf, type HandoffNotification, type HandoffNotificationListener, type UserMessageOut } from './notifications.js';
+import type { OutboxEntry } from './provided-machine.js';
+import type { HandoffRuntimeOptions, RuntimeLogger } from './runtime-options.js';
+import { renderUserMessage } from './user-messages.js';
+
+/** Delivers saved host actions: notifications, messages for the user, relays to the live agent. */
+export interface Outbox {
+  flush(conversationId: string, entries: readonly OutboxEntry[]): void;
+  /** Sends one notification to every listener. */
+  emit(notification: HandoffNotification): void;
+  subscribe(listener: HandoffNotificationListener): () => void;
+}
+
+/** What the outbox delivers to. */
+export interface OutboxOptions {
+  readonly config: HandoffConfig;
+  readonly desk: LiveAgentDesk;
+  readonly onUserMessage: HandoffRuntimeOptions['onUserMessage'];
+  readonly logger: RuntimeLogger | undefined;
+}
+
+const describe = (error: unknown): { code: string; message: string } => ({
+  code: typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : 'ERROR',
+  message: error instanceof Error ? error.message : String(error),
+});
+
+/** Creates the outbox. Listener and callback failures are logged and never reach a conversation. */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { config, desk, onUserMessage, logger } = options;
+  const listeners = new Set<HandoffNotificationListener>();
+
+  const emit = (notification: HandoffNotification): void => {
+    for (const listener of listeners) {
+      try {
+        listener(notification);
+      } catch (error) {
+        logger?.error?.('A notification listener threw', { conversationId: notification.conversationId, type: notification.type, error });
+      }
+    }
+  };
+
+  const adapterFailed = (conversationId: string, sequence: number, at: number, operation: string, error: unknown): void => {
+    logger?.warn?.(`${operation} failed`, { conversationId, error });
+    emit({ conversationId, sequence, at, type: 'adapterFailed', operation, ...describe(error) });
+  };
+
+  const toUser = (conversationId: string, sequence: number, at: number, message: UserMessageOut): void => {
+    if (onUserMessage) {
+      // Not awaited: a host that sends the next event from its callback must not wait for this one.
+      try {
+        void Promise.resolve(onUserMessage(conversationId, message)).catch((error: unknown) => {
+          adapterFailed(conversationId, sequence, at, 'onUserMessage', error);
+        });
+      } catch (error) {
+        adapterFailed(conversationId, sequence, at, 'onUserMessage', error);
+      }
+    }
+    if (listeners.size > 0) emit({ conversationId, sequence, at, type: 'userMessage', message });
+  };
+
+  return {
+    flush(conversationId, entries) {
+      for (const entry of entries) {
+        const { sequence, now: at } = entry.context;
+        switch (entry.type) {
+          case 'notify':
+            if (listeners.size > 0) emit(notificationOf(conversationId, entry.kind, entry.context));
+            // A queueing step that failed (a timeout above all) may still have reached the desk: take
+            // the user out again so no agent picks up a conversation that went elsewhere.
+            if (entry.kind === 'failed' && entry.context.failure?.stage === 'enqueue') {
+              desk.cancel(conversationId, 'enqueueFailed').catch((error: unknown) => {
+                adapterFailed(conversationId, sequence, at, 'Cancelling a failed enqueue', error);
+              });
+            }
+            break;
+          case 'message': {
+            const message = renderUserMessage(config, entry.context, entry.message);
+            if (message) toUser(conversationId, sequence, at, message);
+            break;
+          }
+          case 'relayToUser':
+            toUser(conversationId, sequence, at, { kind: 'agent', agentId: entry.agentId, text: entry.text });
+            break;
+          case 'relayToAgent':
+            // The machine has no failure path for a relay: the failure is reported, the conversation goes on.
+            desk.relayUserMessage(conversationId, entry.text).catch((error: unknown) => {
+              adapterFailed(conversationId, sequence, at, 'Relaying a user message to the live agent', error);
+            });
+            break;
+        }
+      }
+    },
+
+    emit,
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}

@@ -1,0 +1,251 @@
+// The embeddable runtime: one durable handoff actor per conversation, fed through a per-conversation
+// mailbox, saved after every event, timed out by one deadline scheduler, wired to the adapters.
+import type { HandoffEventSettings } from '../../machines/handoff.types.js';
+import { loadHandoffConfig } from '../config/load-config.js';
+import { checkPrerequisites } from '../config/prerequisites.js';
+import { HandoffError } from '../errors.js';
+import { conversationSchema, type Conversation, type ConversationInput } from '../payload/payload-schema.js';
+import { createRouter } from '../routing/router.js';
+import { loadConnectionRules } from '../rules/load-rules.js';
+import { systemClock } from './clock.js';
+import { createConversationProcessor, type ConversationWork } from './conversation-processor.js';
+import { conversationView, type ConversationView } from './conversation-view.js';
+import { createDeadlineScheduler } from './deadline-scheduler.js';
+import { createEffectExecutors } from './default-actors.js';
+import { createHostRegistry } from './host-registry.js';
+import { createInProcessAutomationNode } from './in-process-automation-node.js';
+import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
+import { createSimulatedDesk } from './live-agents/simulated-desk.js';
+import { createMailbox } from './mailbox.js';
+import type { HandoffNotificationListener } from './notifications.js';
+import { createOutbox } from './outbox.js';
+import { defaultSimulatedDesk, isLiveAgentDesk, type HandoffRuntimeOptions } from './runtime-options.js';
+import { parseRuntimeEvent, type RuntimeEventInput } from './runtime-event.js';
+import { createMemoryStore } from './store/memory-store.js';
+
+/** A running handoff runtime. */
+export interface HandoffRuntime {
+  /** Opens a conversation in `aiHandling`; `CONVERSATION_EXISTS` when the id is taken, `INVALID_INPUT` for a bad conversation. */
+  start(conversationId: string, conversation: ConversationInput): Promise<ConversationView>;
+  /**
+   * Processes one host event, after every event already sent to that conversation, and resolves
+   * with the view once the event and the steps it started have settled and the result is saved.
+   * `INVALID_EVENT` (nothing changed) for a bad event, `UNKNOWN_CONVERSATION`, `CORRUPT_SNAPSHOT`
+   * or `UNSUPPORTED_SNAPSHOT_VERSION` for that conversation alone, `RUNTIME_CLOSED` after `close`.
+   */
+  send(conversationId: string, event: RuntimeEventInput): Promise<ConversationView>;
+  /** The stored view of a conversation, after every event already sent to it. */
+  get(conversationId: string): Promise<ConversationView>;
+  /** Registers a listener for every lifecycle notification; returns the function that removes it. */
+  subscribe(listener: HandoffNotificationListener): () => void;
+  /** Resolves once every event sent so far, the desk's answers and the timeouts that fired are processed. */
+  idle(): Promise<void>;
+  /** Stops the timers and the desk subscription, waits for work in flight, and closes what the runtime created. */
+  close(): Promise<void>;
+  /** The live-agent desk the runtime uses (the simulated desk it created, unless one was given). */
+  readonly liveAgents: LiveAgentDesk;
+}
+
+const closedError = (): HandoffError => new HandoffError('RUNTIME_CLOSED', 'The handoff runtime is closed; create a new runtime to keep going');
+
+function checkConversationId(conversationId: unknown): asserts conversationId is string {
+  if (typeof conversationId !== 'string' || conversationId.length === 0) {
+    throw new HandoffError('INVALID_INPUT', `Expected a conversation id that is a non-empty string, got ${typeof conversationId === 'string' ? 'an empty string' : typeof conversationId}`);
+  }
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new HandoffError('INVALID_CONFIG', `Expected runtime option ${name} to be an integer >= 0, got ${value}`);
+  return value;
+}
+
+/**
+ * Creates a handoff runtime. Every dependency has an in-process default: the memory store, an
+ * automation node that acknowledges at once, a simulated live-agent desk and the system clock.
+ *
+ * @example
+ * ```ts
+ * import { createHandoffRuntime, defaultHandoffConfig, loadConnectionRules } from 'agent-handoff';
+ *
+ * const runtime = createHandoffRuntime({
+ *   config: defaultHandoffConfig(),
+ *   rules: loadConnectionRules({ rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } }),
+ *   onUserMessage: (conversationId, message) => chat.send(conversationId, message.text ?? ''),
+ * });
+ * await runtime.start('c-1', { sessionId: 's-1', userId: 'u-1', channel: 'chat', language: 'en' });
+ * const view = await runtime.send('c-1', {
+ *   id: 'evt-1',
+ *   type: 'handoff.invoke',
+ *   reason: 'user_requested',
+ *   parameters: { interactionSummary: 'Wants to dispute a charge', sentiment: 'negative' },
+ * });
+ * view.aiMayRespond; // false: a live agent owns the conversation now
+ * await runtime.close();
+ * ```
+ */
+export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRuntime {
+  const config = loadHandoffConfig(options.config);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger;
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? createMemoryStore();
+  const ownsDesk = options.liveAgents === undefined || !isLiveAgentDesk(options.liveAgents);
+  const given = options.liveAgents ?? defaultSimulatedDesk;
+  const desk: LiveAgentDesk = isLiveAgentDesk(given) ? given : createSimulatedDesk({ ...given, clock: given.clock ?? clock });
+  const pollIntervalMs = options.deadlines?.pollIntervalMs === undefined ? 5000 : options.deadlines.pollIntervalMs;
+
+  const router = createRouter(loadConnectionRules(options.rules), {
+    now: () => clock.now(),
+    ...(options.routing?.businessHours ? { businessHours: options.routing.businessHours } : {}),
+    // By default the router's `agentsAvailable` fact asks the desk, as the Check Agent Availability node would.
+    agentsAvailable:
+      options.routing?.agentsAvailable ??
+      (async (query) => {
+        const params = { queue: query.queue ?? '', priority: 5, waitForAgentSeconds: 0, ...(query.skills ? { skills: [...query.skills] } : {}) };
+        return (await desk.checkAvailability({ params, at: clock.now() })).available;
+      }),
+  });
+
+  // The event settings depend on the conversation only through its channel (the channel-flow prerequisite).
+  const eventSettings = new Map<string, HandoffEventSettings>();
+  const eventFor = (conversation: Pick<Conversation, 'channel'>): HandoffEventSettings => {
+    let settings = eventSettings.get(conversation.channel);
+    if (!settings) {
+      settings = {
+        enabled: config.event.enabled,
+        session: config.event.session,
+        sendsMessage: config.event.message.mode !== 'off',
+        // `event_disabled` is the machine's own `enabled` check, reported as `disabled`.
+        unmetPrerequisites: checkPrerequisites(config, { channel: conversation.channel })
+          .map((finding) => finding.code)
+          .filter((code) => code !== 'event_disabled'),
+      };
+      eventSettings.set(conversation.channel, settings);
+    }
+    return settings;
+  };
+
+  const outbox = createOutbox({ config, desk, onUserMessage: options.onUserMessage, logger });
+  const registry = createHostRegistry({
+    store,
+    shared: { settings: config.lifecycle, eventFor },
+    maxLiveActors: nonNegative('maxLiveActors', options.maxLiveActors ?? 1000),
+    inspect: options.inspect,
+  });
+  const mailbox = createMailbox();
+  const background = new Set<Promise<unknown>>();
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  const scheduler = createDeadlineScheduler({
+    store,
+    clock,
+    pollIntervalMs,
+    lookaheadMs: options.deadlines?.lookaheadMs ?? 2 * (pollIntervalMs ?? 0),
+    fire: (conversationId, at) => {
+      track(post(conversationId, { kind: 'tick', at }), 'A timeout', conversationId);
+    },
+    logger,
+  });
+
+  const processor = createConversationProcessor({
+    store,
+    registry,
+    executors: createEffectExecutors({
+      config,
+      router,
+      explain: options.routing?.explain ?? true,
+      automationNode: options.automationNode ?? createInProcessAutomationNode(),
+      desk,
+      handOver: options.handOver,
+      processor: options.processor,
+    }),
+    outbox,
+    clock,
+    onDeadline: (conversationId, at) => {
+      scheduler.note(conversationId, at);
+    },
+    maxConflictRetries: nonNegative('maxConflictRetries', options.maxConflictRetries ?? 8),
+    recentEventIdLimit: nonNegative('recentEventIdLimit', options.recentEventIdLimit ?? 16),
+    logger,
+  });
+
+  const post = (conversationId: string, work: ConversationWork): Promise<ConversationView> =>
+    mailbox.post(conversationId, () => processor.process(conversationId, work));
+
+  /** Work no caller awaits (timeouts, desk events): tracked for `idle`, failures logged. */
+  function track(work: Promise<unknown>, what: string, conversationId: string): void {
+    const tracked = work.then(
+      () => undefined,
+      (error: unknown) => {
+        logger?.error?.(`${what} could not be processed`, { conversationId, error, code: (error as { code?: unknown } | null)?.code });
+      },
+    );
+    background.add(tracked);
+    void tracked.then(() => background.delete(tracked));
+  }
+
+  const send = async (conversationId: string, event: RuntimeEventInput): Promise<ConversationView> => {
+    if (closed) throw closedError();
+    checkConversationId(conversationId);
+    const parsed = parseRuntimeEvent(event);
+    return post(conversationId, { kind: 'event', event: parsed.event, id: parsed.id });
+  };
+
+  const unsubscribeDesk = desk.subscribe((conversationId, event) => {
+    if (!closed) track(send(conversationId, event), `The desk event '${event.type}'`, conversationId);
+  });
+  scheduler.start();
+
+  const idle = async (): Promise<void> => {
+    for (;;) {
+      await scheduler.settled();
+      await Promise.all([mailbox.drain(), ...background]);
+      // Let answers already on their way (desk events are delivered in a microtask) arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (mailbox.activeKeys === 0 && background.size === 0) return;
+    }
+  };
+
+  return {
+    liveAgents: desk,
+
+    async start(conversationId, conversation) {
+      if (closed) throw closedError();
+      checkConversationId(conversationId);
+      const parsed = conversationSchema.safeParse(conversation);
+      if (!parsed.success) throw HandoffError.fromZod('INVALID_INPUT', 'conversation', parsed.error);
+      const input = { conversation: parsed.data, settings: config.lifecycle, event: eventFor(parsed.data), startedAt: clock.now() };
+      return post(conversationId, { kind: 'start', input });
+    },
+
+    send,
+
+    async get(conversationId) {
+      if (closed) throw closedError();
+      checkConversationId(conversationId);
+      return mailbox.post(conversationId, async () => {
+        const { version, snapshot } = await registry.read(conversationId);
+        return conversationView(conversationId, version, snapshot);
+      });
+    },
+
+    subscribe: (listener) => outbox.subscribe(listener),
+
+    idle,
+
+    close() {
+      if (closing) return closing;
+      closed = true;
+      scheduler.stop();
+      unsubscribeDesk();
+      closing = (async () => {
+        await idle();
+        registry.clear();
+        if (ownsDesk) await desk.close?.();
+        if (ownsStore) await store.close();
+      })();
+      return closing;
+    },
+  };
+}
