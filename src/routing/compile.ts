@@ -124,12 +124,15 @@ export interface CompiledRule {
   readonly index: number;
   readonly priority: number;
   /**
-   * A slot the rule needs to equal `guardValue` (an `equal` on a given fact directly under the
-   * root `all`), checked inline before any closure is called; -1 when the rule has none.
+   * Up to two slots the rule needs to equal the matching values (`equal` conditions on given
+   * facts directly under the root `all`), checked inline before any closure is called; -1 when
+   * the rule has none.
    */
   readonly guardSlot: number;
   readonly guardValue: unknown;
-  /** The rule's conditions, without the guard. */
+  readonly guardSlot2: number;
+  readonly guardValue2: unknown;
+  /** The rule's conditions, without the guards. */
   readonly holds: CompiledCondition;
   readonly decision: RouteDecision;
 }
@@ -165,13 +168,20 @@ export function compileRules(rules: ConnectionRules): CompiledRules {
   const compiled = rules.rules.map((rule, index): CompiledRule => {
     const decision = Object.freeze({ target: rule.event, rule: rule.name });
     const root = rule.conditions;
-    // Conditions are pure, so testing the guard first changes no outcome, only the work done.
-    const guard = 'all' in root ? root.all.find(isGuard) : undefined;
-    if (guard && 'all' in root) {
-      const rest = root.all.filter((c) => c !== guard).map((c) => compileCondition(c, slots));
-      return { index, priority: rule.priority, guardSlot: slots.slotOf(guard), guardValue: guard.value, holds: allOf(rest), decision };
-    }
-    return { index, priority: rule.priority, guardSlot: -1, guardValue: undefined, holds: compileCondition(root, slots), decision };
+    // Conditions are pure, so testing the guards first changes no outcome, only the work done.
+    const guards = 'all' in root ? root.all.filter(isGuard).slice(0, 2) : [];
+    const [first, second] = guards;
+    const rest = 'all' in root ? root.all.filter((c) => !guards.includes(c as FactCondition)) : [];
+    return {
+      index,
+      priority: rule.priority,
+      guardSlot: first ? slots.slotOf(first) : -1,
+      guardValue: first?.value,
+      guardSlot2: second ? slots.slotOf(second) : -1,
+      guardValue2: second?.value,
+      holds: first ? allOf(rest.map((c) => compileCondition(c, slots))) : compileCondition(root, slots),
+      decision,
+    };
   });
   const ordered = evaluationOrder(compiled);
   return {
@@ -274,6 +284,11 @@ function tryRule(ordered: readonly CompiledRule[], position: number, decision: D
     if (slot >= 0) {
       const v = decision.values[slot];
       if ((v === unread ? decision.load(slot) : v) !== rule.guardValue) return undefined;
+      const slot2 = rule.guardSlot2;
+      if (slot2 >= 0) {
+        const w = decision.values[slot2];
+        if ((w === unread ? decision.load(slot2) : w) !== rule.guardValue2) return undefined;
+      }
     }
     return rule.holds(decision) ? rule.decision : undefined;
   } catch (error) {
