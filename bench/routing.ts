@@ -2,8 +2,10 @@
 // beside a hand-written JS function of the same rules and beside json-rules-engine run directly.
 import { loadConnectionRules } from '../src/rules/load-rules.js';
 import type { ConnectionRulesJson } from '../src/rules/rule-schema.js';
-import { compileRules, Decision, DecisionScope, runRules, type Suspended } from '../src/routing/compile.js';
+import { compileRules } from '../src/routing/compile.js';
+import { Decision, DecisionScope } from '../src/routing/decision.js';
 import { jsonRulesEngineReference } from '../src/routing/json-rules-engine.js';
+import { runRules, type Suspended } from '../src/routing/run-rules.js';
 import { createRouter } from '../src/routing/router.js';
 import type { RouteDecision, Target } from '../src/routing/target-schema.js';
 import { heading, measure, printComparison } from './support.js';

@@ -1,120 +1,12 @@
-import { agentsAvailableFact, isDynamicFact, withinBusinessHoursFact, type AgentAvailabilityQuery } from '../rules/dynamic-facts.js';
+// Compiles validated rule JSON into closures, once per router: value slots shared by conditions
+// that read the same fact, path and params; inline equality guards; a rule index.
+import { agentsAvailableFact, isDynamicFact, withinBusinessHoursFact } from '../rules/dynamic-facts.js';
 import { operatorPredicate } from '../rules/operator-semantics.js';
 import { parsePropertyPath, type PathSegment } from '../rules/property-path.js';
 import type { Condition, ConnectionRules, FactCondition } from '../rules/rule-schema.js';
-import type { DynamicFactSources } from './dynamic-fact-sources.js';
-import { valueAtPath, type Facts } from './facts.js';
+import { unread, type Decision, type Loader } from './decision.js';
+import { valueAtPath } from './facts.js';
 import type { RouteDecision } from './target-schema.js';
-
-/** Thrown through a synchronous evaluation when a dynamic fact is still being computed. */
-export class PendingFact {
-  constructor(readonly settled: Promise<unknown>) {}
-}
-
-type AgentsEntry =
-  | { readonly state: 'pending'; readonly settled: Promise<unknown> }
-  | { readonly state: 'done'; readonly value: boolean }
-  | { readonly state: 'failed'; readonly error: Error };
-
-/**
- * The dynamic fact values of one decision: each is computed at most once, and only when a
- * condition reaches it. A host answer that is a promise suspends the evaluation (`PendingFact`);
- * the router awaits it and evaluates the same rule again, which then reads the cached value.
- */
-export class DecisionScope {
-  private openNow: boolean | undefined;
-  private openKnown = false;
-  private agents: Map<string, AgentsEntry> | undefined;
-
-  constructor(private readonly sources: DynamicFactSources) {}
-
-  /** `withinBusinessHours` for this decision, or `undefined` when no schedule is configured. */
-  withinBusinessHours(): boolean | undefined {
-    if (!this.openKnown) {
-      this.openNow = this.sources.withinBusinessHours?.();
-      this.openKnown = true;
-    }
-    return this.openNow;
-  }
-
-  /** `agentsAvailable` for one query, or `undefined` when no host function is configured. */
-  agentsAvailable(key: string, query: AgentAvailabilityQuery): boolean | undefined {
-    const ask = this.sources.agentsAvailable;
-    if (!ask) return undefined;
-    this.agents ??= new Map();
-    let entry = this.agents.get(key);
-    if (!entry) {
-      const answer = ask(query);
-      if (typeof answer === 'boolean') entry = { state: 'done', value: answer };
-      else {
-        const agents = this.agents;
-        const settled = answer.then(
-          (value) => agents.set(key, { state: 'done', value }),
-          (error: unknown) => agents.set(key, { state: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
-        );
-        entry = { state: 'pending', settled };
-      }
-      this.agents.set(key, entry);
-    }
-    switch (entry.state) {
-      case 'done':
-        return entry.value;
-      case 'pending':
-        // Not an Error on purpose: it is control flow, and capturing a stack would cost time.
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
-        throw new PendingFact(entry.settled);
-      case 'failed':
-        throw entry.error;
-    }
-  }
-}
-
-// Marks a value slot that this decision has not read yet.
-const unread: unique symbol = Symbol('unread');
-
-type Loader = (facts: Facts, scope: DecisionScope) => unknown;
-
-/**
- * The state of one decision: the facts, the dynamic-fact scope, and each distinct value the
- * conditions read (a fact with its path and params), read at most once and only when needed.
- * A router reuses one `Decision` for decisions that finish synchronously.
- */
-export class Decision {
-  readonly values: unknown[];
-  facts: Facts = {};
-  scope: DecisionScope;
-
-  constructor(
-    private readonly loaders: readonly Loader[],
-    scope: DecisionScope,
-  ) {
-    this.scope = scope;
-    this.values = loaders.map(() => unread);
-  }
-
-  /** Starts a new decision on `facts`: every slot unread again. */
-  reset(facts: Facts, scope: DecisionScope): this {
-    this.facts = facts;
-    this.scope = scope;
-    const values = this.values;
-    for (let i = 0; i < values.length; i++) values[i] = unread;
-    return this;
-  }
-
-  /** Reads slot `slot` for the first time (a `PendingFact` may come out of a dynamic fact). */
-  load(slot: number): unknown {
-    const loader = this.loaders[slot];
-    const value = loader ? loader(this.facts, this.scope) : undefined;
-    this.values[slot] = value;
-    return value;
-  }
-}
-
-/** Reads a slot of a decision, loading it on first use. */
-export function valueOf(decision: Decision, slot: number): unknown {
-  const v = decision.values[slot];
-  return v === unread ? decision.load(slot) : v;
-}
 
 /** A compiled condition: synchronous, and reads each value at most once per decision. */
 export type CompiledCondition = (decision: Decision) => boolean;
@@ -230,71 +122,8 @@ function buildIndex(rules: ConnectionRules, ordered: readonly CompiledRule[], sl
   return { slot: best.slot, buckets, always };
 }
 
-const noPositions: readonly number[] = [];
-
 function isGuard(condition: Condition): condition is FactCondition {
   return 'fact' in condition && condition.operator === 'equal' && !isDynamicFact(condition.fact);
-}
-
-/** A decision that waits for a dynamic fact: resume at rule `position` once `settled` resolves. */
-export class Suspended {
-  constructor(
-    readonly position: number,
-    readonly settled: Promise<unknown>,
-  ) {}
-}
-
-/**
- * Runs the compiled rules from evaluation position `start`: the first rule that holds wins, else
- * the fallback. Synchronous; returns `Suspended` when a host answer is still on its way.
- */
-export function runRules(compiled: CompiledRules, decision: Decision, start: number): RouteDecision | Suspended {
-  const { ordered, index } = compiled;
-  if (!index) {
-    for (let i = start; i < ordered.length; i++) {
-      const outcome = tryRule(ordered, i, decision);
-      if (outcome !== undefined) return outcome;
-    }
-    return compiled.fallback;
-  }
-  // Walk the value's bucket and the always-candidates together, in evaluation order.
-  const bucket = index.buckets.get(valueOf(decision, index.slot)) ?? noPositions;
-  const always = index.always;
-  let b = 0;
-  let a = 0;
-  for (;;) {
-    const nextB = bucket[b] ?? Infinity;
-    const nextA = always[a] ?? Infinity;
-    const position = nextB < nextA ? nextB : nextA;
-    if (position === Infinity) return compiled.fallback;
-    if (position === nextB) b++;
-    else a++;
-    if (position < start) continue;
-    const outcome = tryRule(ordered, position, decision);
-    if (outcome !== undefined) return outcome;
-  }
-}
-
-// The decision when the rule at `position` holds, `undefined` when it does not.
-function tryRule(ordered: readonly CompiledRule[], position: number, decision: Decision): RouteDecision | Suspended | undefined {
-  const rule = ordered[position];
-  if (rule === undefined) return undefined;
-  try {
-    const slot = rule.guardSlot;
-    if (slot >= 0) {
-      const v = decision.values[slot];
-      if ((v === unread ? decision.load(slot) : v) !== rule.guardValue) return undefined;
-      const slot2 = rule.guardSlot2;
-      if (slot2 >= 0) {
-        const w = decision.values[slot2];
-        if ((w === unread ? decision.load(slot2) : w) !== rule.guardValue2) return undefined;
-      }
-    }
-    return rule.holds(decision) ? rule.decision : undefined;
-  } catch (error) {
-    if (error instanceof PendingFact) return new Suspended(position, error.settled);
-    throw error;
-  }
 }
 
 /** Sorts by priority (highest first), keeping the order of the file within a priority. */

@@ -1,11 +1,13 @@
 import { HandoffError, isHandoffError } from '../errors.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import type { ConnectionRules } from '../rules/rule-schema.js';
-import { compileRules, Decision, DecisionScope, runRules, Suspended } from './compile.js';
+import { compileRules } from './compile.js';
+import { Decision, DecisionScope } from './decision.js';
 import { dynamicFactSources, type DynamicFactOptions } from './dynamic-fact-sources.js';
 import { buildExplanation, type RouteExplanation } from './explanation.js';
 import { assertFacts, invalidFacts, isFacts } from './facts.js';
 import { evaluateWithJsonRulesEngine, pickDecision } from './json-rules-engine.js';
+import { runRules, Suspended } from './run-rules.js';
 import type { RouteDecision } from './target-schema.js';
 
 /** Options of `createRouter`: where the on-demand facts come from, and the clock. */
