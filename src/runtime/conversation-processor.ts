@@ -192,6 +192,13 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     options.onDeadline(host.conversationId, next);
   };
 
+  /** The host's view, then the host back to the registry (which may stop its actor). */
+  const release = (host: ConversationHost): ConversationView => {
+    const view = conversationView(host.conversationId, host.version, host.snapshot());
+    registry.release(host);
+    return view;
+  };
+
   const start = async (conversationId: string, input: HandoffInput): Promise<ConversationView> => {
     const host = registry.create(conversationId, input);
     try {
@@ -203,8 +210,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       throw new HandoffError('CONVERSATION_EXISTS', `Conversation "${conversationId}" already exists: send it events, or start another id`);
     }
     reportDeadline(host, undefined);
-    registry.release(host);
-    return conversationView(conversationId, host.version, host.snapshot());
+    return release(host);
   };
 
   return {
@@ -235,8 +241,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
           await drive(host, checkpoint, (result) => sinceSave.push(result));
           if (host.dirty()) await commit(host);
           reportDeadline(host, work.kind === 'tick' ? work.at : undefined);
-          registry.release(host);
-          return conversationView(conversationId, host.version, host.snapshot());
+          return release(host);
         } catch (error) {
           host.discard();
           if (!(error instanceof SaveConflict)) throw error;

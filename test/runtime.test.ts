@@ -1,0 +1,291 @@
+// The runtime end to end with its defaults, and its edges: typed errors, redelivery, notifications.
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadHandoffConfig } from '../src/config/load-config.js';
+import type { SimulatedDesk } from '../src/runtime/live-agents/simulated-desk-options.js';
+import { createSimulatedDesk } from '../src/runtime/live-agents/simulated-desk.js';
+import type { UserMessageOut } from '../src/runtime/notifications.js';
+import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
+import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
+import { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import { errorShape, rejectedHandoffError } from './support/catch-handoff-error.js';
+import { enabledConfigInput } from './support/handoff-config.js';
+import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
+
+const runtimes: HandoffRuntime[] = [];
+afterEach(async () => {
+  await Promise.all(runtimes.splice(0).map((r) => r.close()));
+});
+
+function runtimeWith(options: Partial<HandoffRuntimeOptions> = {}) {
+  const clock = createTestClock();
+  const store = createMemoryStore();
+  const runtime = createHandoffRuntime({ config: config(), rules: defaultRules(), clock, store, ...options });
+  runtimes.push(runtime);
+  return { runtime, clock, store, ...recorder(runtime) };
+}
+
+describe('a full lifecycle with the defaults', () => {
+  it('goes from the AI to a live agent and back, with typed notifications and rendered messages', async () => {
+    const received: [string, UserMessageOut][] = [];
+    const runtime = createHandoffRuntime({
+      config: config(),
+      rules: defaultRules(),
+      clock: createTestClock(),
+      onUserMessage: (conversationId, message) => {
+        received.push([conversationId, message]);
+      },
+    });
+    runtimes.push(runtime);
+    const { notifications, types } = recorder(runtime);
+
+    const started = await runtime.start('c1', chat());
+    expect(started).toMatchObject({ state: 'aiHandling', aiMayRespond: true, version: 1, sequence: 0, owner: 'ai' });
+
+    const queued = await runtime.send('c1', invoke());
+    expect(queued).toMatchObject({
+      state: 'queued.waiting',
+      aiMayRespond: false,
+      sequence: 1,
+      rule: 'asked-for-a-person',
+      target: { type: 'agentTransfer', params: { queue: 'general', priority: 4 } },
+      queue: { scope: 'queue', position: 1 },
+      timestamps: { updatedAt: T0, queuedAt: T0 },
+    });
+
+    // The simulated desk's agent takes the conversation as soon as it is queued.
+    await runtime.idle();
+    expect(await runtime.get('c1')).toMatchObject({ state: 'liveAgent', owner: 'liveAgent', agentId: 'agent', aiMayRespond: false });
+
+    const desk = runtime.liveAgents as SimulatedDesk;
+    await runtime.send('c1', { type: 'user.message', text: 'Are you a person?' });
+    expect(desk.inspect('c1')?.userMessages).toEqual(['Are you a person?']);
+    desk.agentMessage('c1', 'Yes, I am Ana. Let me look at the charge.');
+    desk.endChat('c1', 'resolved');
+    await runtime.idle();
+
+    const back = await runtime.get('c1');
+    expect(back).toMatchObject({ state: 'aiHandling', aiMayRespond: true, returned: { reason: 'agentEnded', agentReason: 'resolved' } });
+    expect(types()).toEqual([
+      'handoffRequested',
+      'userMessage',
+      'delegated',
+      'routed',
+      'userMessage',
+      'queued',
+      'agentOffered',
+      'agentConnected',
+      'userMessage',
+      'returnedToAi',
+    ]);
+    const routed = notifications.find((n) => n.type === 'routed');
+    expect(routed).toMatchObject({ conversationId: 'c1', sequence: 1, decision: { rule: 'asked-for-a-person' }, explanation: { decision: { rule: 'asked-for-a-person' } } });
+    expect(received.map(([id, m]) => `${id} ${m.kind}: ${m.text ?? ''}`)).toEqual([
+      'c1 handoff: Thanks Ada, I am connecting you with a member of our team now.',
+      'c1 queueInitial: Connecting you to an agent. You are number 1 in the queue.',
+      'c1 agent: Yes, I am Ana. Let me look at the charge.',
+    ]);
+  });
+
+  it('ends an idle chat on its timeout, from the one scheduler, with nothing kept in memory', async () => {
+    const { runtime, clock, types } = runtimeWith({ maxLiveActors: 0 });
+    await runtime.start('c1', chat());
+    await clock.advance(29 * 60_000, () => runtime.idle());
+    expect((await runtime.get('c1')).state).toBe('aiHandling');
+    await clock.advance(60_000, () => runtime.idle());
+    expect(await runtime.get('c1')).toMatchObject({ state: 'ended', status: 'done', ended: { reason: 'idle', at: T0 + 30 * 60_000 }, aiMayRespond: false });
+    expect(types()).toEqual(['ended']);
+  });
+
+  it('gives the same views whether actors stay in memory or are rehydrated for every event', async () => {
+    const script = async (runtime: HandoffRuntime) => {
+      const views = [await runtime.start('c1', chat())];
+      views.push(await runtime.send('c1', { type: 'user.message', text: 'I need a human' }));
+      views.push(await runtime.send('c1', invoke()));
+      await runtime.idle();
+      views.push(await runtime.get('c1'));
+      views.push(await runtime.send('c1', { type: 'user.left', how: 'left' }));
+      return views;
+    };
+    const kept = await script(runtimeWith({ maxLiveActors: 10 }).runtime);
+    const evicted = await script(runtimeWith({ maxLiveActors: 0 }).runtime);
+    expect(evicted).toEqual(kept);
+    expect(kept.at(-1)).toMatchObject({ state: 'ended', ended: { reason: 'userLeft', detail: 'left' } });
+  });
+
+  it('keeps a disabled event from ever firing and says why', async () => {
+    const { runtime, types } = runtimeWith({ config: loadHandoffConfig(enabledConfigInput({ enabled: false })) });
+    await runtime.start('c1', chat());
+    const view = await runtime.send('c1', invoke());
+    expect(view).toMatchObject({ state: 'aiHandling', sequence: 0, ignored: { event: 'handoff.invoke', reason: 'disabled' } });
+    expect(types()).toEqual(['ignored']);
+  });
+
+  it('reports an unmet prerequisite of the conversation’s channel as the reason nothing happened', async () => {
+    const { runtime } = runtimeWith();
+    await runtime.start('c1', { ...chat(), channel: 'email' });
+    const view = await runtime.send('c1', invoke());
+    expect(view.ignored).toMatchObject({ reason: 'prerequisiteUnmet', names: ['no_channel_flow'] });
+  });
+
+  it('accepts raw config and rule JSON and loads them', async () => {
+    const rules = { rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } } as const;
+    const runtime = createHandoffRuntime({ config: enabledConfigInput(), rules, clock: createTestClock() });
+    runtimes.push(runtime);
+    await runtime.start('c1', chat());
+    expect((await runtime.send('c1', { type: 'handoff.invoke', reason: 'policy', parameters: {} })).state).toBe('queued.waiting');
+  });
+});
+
+describe('events at the edge', () => {
+  it('rejects an unknown conversation with UNKNOWN_CONVERSATION', async () => {
+    const { runtime } = runtimeWith();
+    expect((await rejectedHandoffError(runtime.send('nobody', { type: 'user.cancel' }))).code).toBe('UNKNOWN_CONVERSATION');
+    expect((await rejectedHandoffError(runtime.get('nobody'))).code).toBe('UNKNOWN_CONVERSATION');
+  });
+
+  it('rejects invalid events with INVALID_EVENT and leaves the stored snapshot exactly as it was', async () => {
+    const { runtime, store } = runtimeWith();
+    await runtime.start('c1', chat());
+    const before = await store.load('c1');
+    const bad: unknown[] = [
+      { type: 'user.dance' },
+      { type: 'user.message' },
+      { type: 'user.message', text: 42 },
+      { type: 'user.left', how: 'teleported' },
+      { type: 'handoff.invoke', reason: 'boredom', parameters: {} },
+      { type: 'queue.update', position: -1, estimatedWaitSeconds: 3 },
+      { type: 'user.message', text: 'hi', extra: true },
+      { id: '', type: 'user.cancel' },
+      { id: 7, type: 'user.cancel' },
+      'user.cancel',
+      null,
+    ];
+    for (const event of bad) {
+      const error = await rejectedHandoffError(runtime.send('c1', event as never));
+      expect(error.code).toBe('INVALID_EVENT');
+      expect(error.issues.length).toBeGreaterThan(0);
+    }
+    expect(await store.load('c1')).toEqual(before);
+    expect(errorShape(await rejectedHandoffError(runtime.send('c1', { type: 'user.left', how: 'teleported' } as never)))).toMatchInlineSnapshot(`
+      {
+        "code": "INVALID_EVENT",
+        "issues": [
+          {
+            "code": "invalid_value",
+            "message": "Invalid option: expected one of "left"|"hangup"",
+            "path": "how",
+          },
+        ],
+        "message": "Invalid handoff event: $.how: Invalid option: expected one of "left"|"hangup"",
+      }
+    `);
+  });
+
+  it('acknowledges a redelivered event id without applying it again, across eviction', async () => {
+    const { runtime, store } = runtimeWith({ maxLiveActors: 0 });
+    await runtime.start('c1', chat());
+    const first = await runtime.send('c1', { id: 'evt-1', type: 'user.message', text: 'hello' });
+    const again = await runtime.send('c1', { id: 'evt-1', type: 'user.message', text: 'hello' });
+    expect(again).toEqual({ ...first, redelivered: true });
+    expect((await store.load('c1'))?.version).toBe(first.version);
+  });
+
+  it('stamps events with the runtime clock unless they carry their own time', async () => {
+    const { runtime, clock } = runtimeWith();
+    await runtime.start('c1', chat());
+    clock.set(T0 + 5000);
+    expect((await runtime.send('c1', { type: 'user.message', text: 'a' })).timestamps.updatedAt).toBe(T0 + 5000);
+    expect((await runtime.send('c1', { type: 'user.message', text: 'b', at: T0 + 9000 })).timestamps.updatedAt).toBe(T0 + 9000);
+  });
+
+  it('refuses a second start of the same id with CONVERSATION_EXISTS and a bad conversation with INVALID_INPUT', async () => {
+    const { runtime } = runtimeWith();
+    await runtime.start('c1', chat());
+    expect((await rejectedHandoffError(runtime.start('c1', chat()))).code).toBe('CONVERSATION_EXISTS');
+    expect((await rejectedHandoffError(runtime.start('c2', { ...chat(), userId: '' }))).code).toBe('INVALID_INPUT');
+    expect((await rejectedHandoffError(runtime.start('', chat()))).code).toBe('INVALID_INPUT');
+  });
+
+  it('takes no events for an ended conversation and stores nothing for them', async () => {
+    const { runtime, store } = runtimeWith();
+    await runtime.start('c1', chat());
+    const ended = await runtime.send('c1', { type: 'user.left', how: 'hangup' });
+    const after = await runtime.send('c1', { type: 'user.message', text: 'still there?' });
+    expect(after).toEqual(ended);
+    expect((await store.load('c1'))?.version).toBe(ended.version);
+  });
+
+  it('rejects everything with RUNTIME_CLOSED once closed, and close is idempotent', async () => {
+    const { runtime } = runtimeWith();
+    await runtime.start('c1', chat());
+    await Promise.all([runtime.close(), runtime.close()]);
+    expect((await rejectedHandoffError(runtime.send('c1', { type: 'user.cancel' }))).code).toBe('RUNTIME_CLOSED');
+    expect((await rejectedHandoffError(runtime.start('c2', chat()))).code).toBe('RUNTIME_CLOSED');
+    expect((await rejectedHandoffError(runtime.get('c1'))).code).toBe('RUNTIME_CLOSED');
+  });
+});
+
+describe('notifications and host callbacks', () => {
+  it('keeps going when a listener or the message callback throws, and reports the callback', async () => {
+    const errors: string[] = [];
+    const { runtime, types } = runtimeWith({
+      onUserMessage: () => {
+        throw new Error('chat socket closed');
+      },
+      logger: { error: (message) => errors.push(message), warn: (message) => errors.push(message) },
+    });
+    runtime.subscribe(() => {
+      throw new Error('bad listener');
+    });
+    await runtime.start('c1', chat());
+    expect((await runtime.send('c1', invoke())).state).toBe('queued.waiting');
+    expect(types()).toContain('adapterFailed');
+    expect(errors).toContain('A notification listener threw');
+  });
+
+  it('stops telling a listener once it unsubscribes', async () => {
+    const { runtime } = runtimeWith();
+    const seen: string[] = [];
+    const unsubscribe = runtime.subscribe((n) => seen.push(n.type));
+    await runtime.start('c1', chat());
+    await runtime.send('c1', { type: 'user.left', how: 'left' });
+    unsubscribe();
+    await runtime.start('c2', chat(2));
+    await runtime.send('c2', { type: 'user.left', how: 'left' });
+    expect(seen).toEqual(['ended']);
+  });
+
+  it('renders the waiting experience with the queue values and delivers it through the host callback', async () => {
+    const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });
+    const { runtime, clock, notifications } = runtimeWith({ liveAgents: desk });
+    await runtime.start('c1', chat());
+    await runtime.send('c1', invoke());
+    await clock.advance(60_000, () => runtime.idle());
+    await clock.advance(240_000, () => runtime.idle());
+    expect(messagesOf(notifications)).toEqual([
+      'handoff: Thanks Ada, I am connecting you with a member of our team now.',
+      'queueInitial: Connecting you to an agent. You are number 1 in the queue.',
+      'queuePeriodic: You are number 1 in the queue; the estimated wait is 5 minutes.',
+      'queuePeriodic: You are number 1 in the queue; the estimated wait is 5 minutes.',
+      'queuePeriodic: You are number 1 in the queue; the estimated wait is 5 minutes.',
+      'queuePeriodic: You are number 1 in the queue; the estimated wait is 5 minutes.',
+      'queuePeriodic: You are number 1 in the queue; the estimated wait is 5 minutes.',
+      'queueOffer: This is taking longer than usual. Would you like a callback instead? You can also keep waiting.',
+    ]);
+  });
+
+  it('delivers each handoff once, keyed by conversation id and handoff sequence', async () => {
+    const node = countingNode();
+    const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });
+    const { runtime } = runtimeWith({ automationNode: node, liveAgents: desk });
+    await runtime.start('conv:1', chat());
+    await runtime.send('conv:1', invoke());
+    expect((await runtime.send('conv:1', { type: 'user.cancel' })).returned).toMatchObject({ reason: 'userCancelled' });
+    await runtime.send('conv:1', { type: 'user.message', text: 'back' });
+    expect((await runtime.send('conv:1', invoke())).state).toBe('queued.waiting');
+    expect([...node.countByKey()]).toEqual([
+      ['conv%3A1:1', 1],
+      ['conv%3A1:2', 1],
+    ]);
+  });
+});
