@@ -149,15 +149,17 @@ describe('findWitnesses and assertEveryRuleCanWin', () => {
     );
     expect(error).toBeInstanceOf(RoutingPropertyError);
     const { message, report } = error as RoutingPropertyError<WitnessReport>;
-    // The linter's own sentence is pinned by its tests; here only that it is quoted.
+    // The router's and the linter's own sentences are pinned by their tests; here only that they are quoted.
     const lines = message.split('\n');
-    expect(lines.filter((line) => !line.includes('The linter proves it:')).join('\n')).toMatchInlineSnapshot(`
+    const quoted = (line: string): boolean => line.includes('The linter proves it:') || line.includes('The router explains:');
+    expect(lines.filter((line) => !quoted(line)).join('\n')).toMatchInlineSnapshot(`
       "1 of 3 rule(s) never won:
       - "refund" (rules[1]) never won: no witness found in 60 runs (seed 7).
-        It is shadowed by "billing" (rules[0]): in all 30 runs where its conditions held, "billing" won. Held, but "billing" has the same priority (1) and comes earlier in the file.
+        It is shadowed by "billing" (rules[0]), which has the same priority (1) and comes earlier in the file: in all 30 runs where its conditions held, "billing" held too.
         Example facts: {"intent":"refund"}
       Replay with { seed: 7, numRuns: 30 }."
     `);
+    expect(lines.find((line) => line.includes('The router explains:'))).toMatch(/^ {2}The router explains: Held, but "billing"/);
     expect(lines.find((line) => line.includes('The linter proves it:'))).toMatch(/^ {2}The linter proves it: Rule "refund" can never win: whenever it holds, rule "billing"/);
     const refund = report.rules[1] as MissingWitness;
     expect(refund).toMatchObject({ found: false, shadowedBy: 'billing', heldRuns: 30, outrankedBy: [{ rule: 'billing', count: 30 }] });
@@ -178,7 +180,7 @@ describe('findWitnesses and assertEveryRuleCanWin', () => {
     expect(y.found).toBe(false);
     expect(y.shadowedBy).toBeNull();
     expect(y.outrankedBy.map((w) => w.rule).sort()).toEqual(['not-one', 'one']);
-    expect(y.message).toContain('No single rule shadowed it in these runs');
+    expect(y.message).toContain('No single rule held in all of them');
     expect(report.default.found).toBe(false);
   });
 

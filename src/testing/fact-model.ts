@@ -81,6 +81,25 @@ function buildModel(rules: ConnectionRules): FactModel {
   return { facts, leaves };
 }
 
+/**
+ * Whether `next` can hold together with the literals already planned on the very same place (not
+ * counting places above or below it): some candidate value satisfies them all. Planning asks this
+ * to avoid choosing, say, `intent equal "refund"` to fail for an earlier rule when the goal needs it.
+ */
+export function consistentAt(model: FactModel, planned: readonly Literal[], next: Literal): boolean {
+  const same = planned.filter((l) => l.fact === next.fact && samePath(l.segments, next.segments));
+  if (same.length === 0) return true;
+  let node = model.facts.get(next.fact);
+  for (const segment of next.segments) node = node?.children.get(String(segment))?.node;
+  const values = [undefined, ...noiseValues, ...(node?.templates.flatMap((t) => valuesFor(t.operator, t.value)) ?? [])];
+  const all = [...same, next];
+  return values.some((value) => all.every((l) => l.predicate(value) === l.want));
+}
+
+function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  return a.length === b.length && a.every((segment, i) => String(segment) === String(b[i]));
+}
+
 function emptyNode(): LocationNode {
   return { templates: [], children: new Map() };
 }

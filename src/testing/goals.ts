@@ -1,7 +1,7 @@
 import type { Condition, ConnectionRules } from '../rules/rule-schema.js';
 import { readFact, valueAtPath } from '../routing/facts.js';
 import type { Choices } from './choices.js';
-import type { FactModel, Literal } from './fact-model.js';
+import { consistentAt, type FactModel, type Literal } from './fact-model.js';
 
 /**
  * What a generated facts object aims at: a rule winning (it holds and every rule ranked before it
@@ -21,23 +21,38 @@ export function decisionOrder(rules: ConnectionRules): number[] {
  */
 export function planGoal(rules: ConnectionRules, model: FactModel, goal: Goal, choices: Choices): Literal[] {
   const literals: Literal[] = [];
+  const literalOf = (condition: Condition, want: boolean): Literal | undefined => {
+    const leaf = 'fact' in condition ? model.leaves.get(condition) : undefined;
+    return leaf && { ...leaf.location, predicate: leaf.predicate, want };
+  };
+  // One of `options` made to come out `want`: from a random start, the first that is not a fact
+  // condition contradicting what is planned already on the same place.
+  const pickOne = (options: readonly Condition[], want: boolean): Condition | undefined => {
+    const start = choices.pick(options.length);
+    for (let k = 0; k < options.length; k++) {
+      const option = options[(start + k) % options.length];
+      const literal = option && literalOf(option, want);
+      if (option && (!literal || consistentAt(model, literals, literal))) return option;
+    }
+    return options[start];
+  };
   const plan = (condition: Condition, want: boolean): void => {
     if ('all' in condition) {
       if (want) condition.all.forEach((c) => { plan(c, true); });
       else {
-        const chosen = condition.all[choices.pick(condition.all.length)];
         // An empty `all` always holds: nothing can make it fail, and the builder does its best.
+        const chosen = pickOne(condition.all, false);
         if (chosen) plan(chosen, false);
       }
     } else if ('any' in condition) {
       if (want) {
-        const chosen = condition.any[choices.pick(condition.any.length)];
+        const chosen = pickOne(condition.any, true);
         if (chosen) plan(chosen, true);
       } else condition.any.forEach((c) => { plan(c, false); });
     } else if ('not' in condition) plan(condition.not, !want);
     else {
-      const leaf = model.leaves.get(condition);
-      if (leaf) literals.push({ ...leaf.location, predicate: leaf.predicate, want });
+      const literal = literalOf(condition, want);
+      if (literal) literals.push(literal);
     }
   };
   if (goal.kind === 'default') {

@@ -4,7 +4,7 @@ import type { ConnectionRules } from '../rules/rule-schema.js';
 import type { RouteExplanation } from '../routing/explanation.js';
 import { createRouter, type Router } from '../routing/router.js';
 import { goalArbitrary, type RoutingFacts } from './facts.arbitrary.js';
-import type { Goal } from './goals.js';
+import { decisionOrder, type Goal } from './goals.js';
 import { RoutingPropertyError } from './property-error.js';
 import { defaultNumRuns, resolveSeed, showFacts, type PropertyOptions } from './property-options.js';
 import { ruleLabel, toRules, type RulesInput } from './rules-input.js';
@@ -40,7 +40,10 @@ export interface MissingWitness {
   readonly runs: number;
   /** Of the facts aimed at its conditions, how many made them hold. */
   readonly heldRuns: number;
-  /** The rule that won every one of the `heldRuns` times (the rule that shadows it), if one did. */
+  /**
+   * The rule that shadows it in these runs: ranked before it, and holding in every one of the
+   * `heldRuns` runs where it held (the first such rule in decision order), if any.
+   */
   readonly shadowedBy: string | null;
   /** Which rules won when its conditions held, most often first. */
   readonly outrankedBy: readonly DecisionCount[];
@@ -84,7 +87,7 @@ export interface WitnessReport {
  * tries `numRuns` facts objects aimed at the rule winning (its conditions true, every rule ranked
  * before it false), shrinks the first witness it finds, and when none is found it tries `numRuns`
  * more aimed at the rule's conditions holding and asks the router's `explain` which rule won each
- * time. A rule that always lost to the same rule is reported as shadowed by it; one whose
+ * time. A rule ranked before it that held every time it held is reported as shadowing it; one whose
  * conditions never held is reported as such. Neither is a proof: the report says "no witness found
  * in N runs", never "cannot win". Returns a report; see `assertEveryRuleCanWin`.
  *
@@ -180,11 +183,14 @@ async function analyseMissing(search: Search, index: number, findings: readonly 
   const { loaded, router, seed, numRuns } = search;
   const rule = loaded.rules[index];
   if (!rule) throw new RangeError(`no rule at index ${index}`);
+  const order = decisionOrder(loaded);
+  const ranksBefore = new Set(order.slice(0, order.indexOf(index)));
   const samples = fc.sample(goalArbitrary(loaded, { kind: 'holds', index }, search.host), { numRuns, seed });
   const winners = new Map<string | null, number>();
-  let heldExample: { facts: RoutingFacts; explanation: RouteExplanation } | undefined;
+  // The rules ranked before this one that held in every run where it held: each one shadows it there.
+  let alwaysBefore: Set<number> | undefined;
+  const held: { facts: RoutingFacts; explanation: RouteExplanation; winner: string | null }[] = [];
   let failedExample: { facts: RoutingFacts; explanation: RouteExplanation } | undefined;
-  let heldRuns = 0;
   for (const [k, facts] of samples.entries()) {
     const decision = await router.route(facts);
     if (decision.rule === rule.name) {
@@ -192,39 +198,51 @@ async function analyseMissing(search: Search, index: number, findings: readonly 
       return { rule: rule.name, index, found: true, facts, runs: numRuns + k + 1, explanation: await router.explain(facts) };
     }
     const explanation = await router.explain(facts);
-    const row = explanation.rules[index];
-    if (row?.held === true) {
-      heldRuns++;
+    if (explanation.rules[index]?.held === true) {
       winners.set(decision.rule, (winners.get(decision.rule) ?? 0) + 1);
-      // The shortest facts make the clearest example.
-      if (heldExample === undefined || showFacts(facts).length < showFacts(heldExample.facts).length) heldExample = { facts, explanation };
-    } else if (failedExample === undefined || showFacts(facts).length < showFacts(failedExample.facts).length) failedExample = { facts, explanation };
+      held.push({ facts, explanation, winner: decision.rule });
+      const before = new Set(explanation.rules.filter((r) => r.held && ranksBefore.has(r.index)).map((r) => r.index));
+      alwaysBefore = alwaysBefore === undefined ? before : new Set([...alwaysBefore].filter((i) => before.has(i)));
+    } else if (failedExample === undefined || shorter(facts, failedExample.facts)) failedExample = { facts, explanation };
   }
   const outrankedBy = [...winners].map(([name, count]) => ({ rule: name, count })).sort((a, b) => b.count - a.count);
-  const only = outrankedBy.length === 1 ? outrankedBy[0] : undefined;
-  const shadowedBy = only?.rule ?? null;
+  const shadowIndex = order.find((i) => alwaysBefore?.has(i) === true);
+  const shadowedBy = shadowIndex === undefined ? null : (loaded.rules[shadowIndex]?.name ?? null);
   const runs = numRuns + samples.length;
-  const label = ruleLabel(loaded, rule.name);
-  const head = `${label} never won: no witness found in ${runs} runs (seed ${seed}).`;
+  const head = `${ruleLabel(loaded, rule.name)} never won: no witness found in ${runs} runs (seed ${seed}).`;
   let body: string;
   let example: MissingWitness['example'];
-  if (heldExample) {
-    example = heldExample;
-    const why = heldExample.explanation.rules[index]?.why ?? '';
-    if (only && shadowedBy !== null) {
-      body = `It is shadowed by ${ruleLabel(loaded, shadowedBy)}: in all ${heldRuns} runs where its conditions held, ${JSON.stringify(shadowedBy)} won. ${why}`;
+  if (held.length > 0) {
+    // The shortest facts make the clearest example; one the shadowing rule won, when there is one.
+    const preferred = held.filter((h) => shadowedBy === null || h.winner === shadowedBy);
+    const chosen = (preferred.length > 0 ? preferred : held).reduce((a, b) => (shorter(b.facts, a.facts) ? b : a));
+    example = { facts: chosen.facts, explanation: chosen.explanation };
+    const shadow = shadowIndex === undefined ? undefined : loaded.rules[shadowIndex];
+    if (shadow) {
+      const rank = shadow.priority > rule.priority ? `a higher priority (${shadow.priority} > ${rule.priority})` : `the same priority (${rule.priority}) and comes earlier in the file`;
+      body = `It is shadowed by ${ruleLabel(loaded, shadow.name)}, which has ${rank}: in all ${held.length} runs where its conditions held, ${JSON.stringify(shadow.name)} held too.`;
     } else {
       const list = outrankedBy.map((w) => `${w.rule === null ? 'the default' : JSON.stringify(w.rule)} (${w.count})`).join(', ');
-      body = `Its conditions held in ${heldRuns} runs, and each time another rule won: ${list}. No single rule shadowed it in these runs; it may need facts the search did not try.`;
+      body = `Its conditions held in ${held.length} runs, and each time a rule ranked before it won: ${list}. No single rule held in all of them; it may need facts the search did not try.`;
     }
   } else {
     example = failedExample;
-    const why = failedExample?.explanation.rules[index]?.why ?? '';
-    body = `Its conditions never held in ${samples.length} runs aimed at them; they may contradict each other (the search is bounded, not a proof). ${why}`;
+    body = `Its conditions never held in ${samples.length} runs aimed at them; they may contradict each other (the search is bounded, not a proof).`;
   }
+  const why = example?.explanation.rules[index]?.why;
   const proof = proofFor(findings, index);
-  const message = [head, body.trim(), ...(example ? [`Example facts: ${showFacts(example.facts)}`] : []), ...(proof ? [`The linter proves it: ${proof}`] : [])].join('\n');
-  return { rule: rule.name, index, found: false, runs, heldRuns, shadowedBy, outrankedBy, ...(example ? { example } : {}), ...(proof ? { proof } : {}), message };
+  const message = [
+    head,
+    body,
+    ...(example ? [`Example facts: ${showFacts(example.facts)}`] : []),
+    ...(why ? [`The router explains: ${why}`] : []),
+    ...(proof ? [`The linter proves it: ${proof}`] : []),
+  ].join('\n');
+  return { rule: rule.name, index, found: false, runs, heldRuns: held.length, shadowedBy, outrankedBy, ...(example ? { example } : {}), ...(proof ? { proof } : {}), message };
+}
+
+function shorter(a: RoutingFacts, b: RoutingFacts): boolean {
+  return showFacts(a, Infinity).length < showFacts(b, Infinity).length;
 }
 
 // The linter's finding about the rule itself: shadowed (at the rule) or never holding (at its conditions).
