@@ -64,8 +64,14 @@ export function eventTime(context: Pick<HandoffContext, 'now'>, event: { readonl
 
 /** The deadlines with `timer` set to `deadline`, or removed when it is `null`. */
 export function withDeadline(deadlines: Deadlines, timer: TimerName, deadline: number | null): Deadlines {
-  const rest = Object.fromEntries(Object.entries(deadlines).filter(([name]) => name !== timer)) as Deadlines;
-  return deadline === null ? rest : { ...rest, [timer]: deadline };
+  if (deadline === null && deadlines[timer] === undefined) return deadlines;
+  const next: Partial<Record<TimerName, number>> = {};
+  for (const name in deadlines) {
+    const at = deadlines[name as TimerName];
+    if (name !== timer && at !== undefined) next[name as TimerName] = at;
+  }
+  if (deadline !== null) next[timer] = deadline;
+  return next;
 }
 
 /** The earliest pending deadline, or `null` when nothing is pending. */

@@ -385,3 +385,15 @@ export type NoticeKind =
 export interface Notice {
   readonly kind: NoticeKind;
 }
+
+/** Every actor the runtime provides, with its input and output: `fromPromise<Output, Input>(...)` for each. */
+export interface HandoffActorTypes {
+  readonly buildPayload: { readonly input: BuildPayloadInput; readonly output: HandoffPayload };
+  readonly deliverToAutomationNode: { readonly input: DeliveryInput; readonly output: DeliveryReceipt };
+  readonly routeHandoff: { readonly input: RouteInput; readonly output: RouteResult };
+  readonly checkBusinessHours: { readonly input: AgentCheckInput; readonly output: BusinessHoursResult };
+  readonly checkAgentAvailability: { readonly input: AgentCheckInput; readonly output: AvailabilityResult };
+  readonly enqueueForAgent: { readonly input: EnqueueInput; readonly output: EnqueueResult };
+  readonly cancelQueue: { readonly input: CancelQueueInput; readonly output: unknown };
+  readonly handOverToTarget: { readonly input: HandOverInput; readonly output: unknown };
+}
