@@ -134,6 +134,9 @@ export function createConversationHost(
       ...(restored ? { snapshot: source.snapshot as unknown as Snapshot<unknown> } : {}),
       ...(inspect ? { inspect } : {}),
     });
+    // XState keeps a snapshot it cannot restore as an error snapshot and would throw it from a timer on start.
+    const initial = actor.getSnapshot();
+    if (initial.status === 'error') throw initial.error;
     bindMachineHost(actor.system as object, host);
     restoring = restored;
     actor.start();
