@@ -45,6 +45,7 @@ describe('delivery failures end in the automation node’s error handling', () =
     ['throws synchronously', () => {
       throw new TypeError('socket is not a function');
     }],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the point: adapters written in JavaScript reject with anything
     ['rejects with something that is not an Error', () => Promise.reject('ECONNRESET')],
     ['never answers', never],
     ['accepts for later (202) and never acknowledges', () => Promise.resolve({ acknowledged: false })],
