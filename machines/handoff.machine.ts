@@ -385,6 +385,10 @@ export const handoffMachine = handoffSetup.createMachine({
           },
         ],
         'queue.update': { actions: 'updateQueue' },
+        // The desk may offer or assign as soon as it has the request, even before the enqueue call returns.
+        'agent.offered': { target: '.offered', actions: ['offerAgent', notify('agentOffered')] },
+        // Some desks assign without an offer.
+        'agent.accepted': { target: 'liveAgent', actions: ['connectAgent', notify('agentConnected')] },
         'user.cancel': { target: 'leavingQueue', actions: { type: 'setQueueExit', params: { reason: 'userCancelled' } } },
         'user.left': { target: 'leavingQueue', actions: { type: 'setQueueExit', params: { reason: 'userLeft' } } },
         'user.acceptOffer': [
@@ -449,9 +453,6 @@ export const handoffMachine = handoffSetup.createMachine({
               },
               { guard: due('namedAgentWait'), target: 'enqueuing', actions: ['escalateToQueue', 'continueTick'] },
             ],
-            'agent.offered': { target: 'offered', actions: ['offerAgent', notify('agentOffered')] },
-            // Some desks assign without an offer.
-            'agent.accepted': { target: '#handoff.liveAgent', actions: ['connectAgent', notify('agentConnected')] },
           },
         },
         offered: {
@@ -466,6 +467,11 @@ export const handoffMachine = handoffSetup.createMachine({
             ],
             'agent.rejected': [
               { guard: 'isOfferedAgent', target: 'waiting', actions: 'clearOffer' },
+              { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
+            ],
+            // One offer at a time: a repeated offer is a duplicate, another agent's is refused.
+            'agent.offered': [
+              { guard: 'isOfferedAgent', actions: { type: 'ignore', params: { reason: 'duplicate' } } },
               { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
             ],
           },

@@ -100,7 +100,10 @@ function failureOf(context: HandoffContext, event: HandoffEvent | { readonly typ
 const ignoreMessages: Record<IgnoreReason, (context: HandoffContext, event: HandoffEvent) => string> = {
   disabled: () => 'The Agent Handoff Event is disabled: a disabled event is never invoked.',
   prerequisiteUnmet: (c) => `The handoff prerequisites are not met: ${c.event.unmetPrerequisites.join(', ')}.`,
-  duplicate: (c) => `Handoff #${c.sequence} is already in progress: this 'handoff.invoke' is a no-op.`,
+  duplicate: (c, e) =>
+    e.type === 'handoff.invoke'
+      ? `Handoff #${c.sequence} is already in progress: this 'handoff.invoke' is a no-op.`
+      : `'${e.type}' repeats what is already under way in handoff #${c.sequence}: a no-op.`,
   missingParameters: () => 'Required parameters are missing.',
   invalidParameters: () => 'The handoff parameters are invalid.',
   unexpected: (_, e) => `'${e.type}' is not expected in the current state.`,
@@ -272,7 +275,7 @@ const base = setup({
     },
     offerMade: ({ context }) => context.queue?.offerMade === true,
     isOfferedAgent: ({ context, event }) =>
-      (event.type === 'agent.accepted' || event.type === 'agent.rejected') && event.agentId === context.offeredAgentId,
+      (event.type === 'agent.accepted' || event.type === 'agent.rejected' || event.type === 'agent.offered') && event.agentId === context.offeredAgentId,
     isConnectedAgent: ({ context, event }) =>
       (event.type === 'agent.message' || event.type === 'agent.ended') && event.agentId === context.agentId,
     botLeftTheCall: ({ context }) => context.voiceTransfer === 'refer',

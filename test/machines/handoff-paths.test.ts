@@ -263,6 +263,27 @@ describe('path 4: agent transfer', () => {
     expect(notices(h)).toContain('offerExpired');
   });
 
+  it('takes an offer or an assignment that arrives before the enqueue call returns', async () => {
+    const h = createHarness({ mode: 'manual' });
+    await h.send(invoke);
+    const build = h.callsOf('buildPayload')[0]!;
+    build.resolve(payloadFor(build.input));
+    for (const output of [{ acknowledged: true }, { decision: { target: queueTarget(), rule: null }, explanation: null }, { open: true }, { available: true }]) {
+      await flush();
+      h.pending()[0]!.resolve(output as never);
+    }
+    await flush();
+    expect(h.state()).toBe('queued.enqueuing');
+    await h.send({ type: 'agent.offered', agentId: 'bob' });
+    expect(h.state()).toBe('queued.offered');
+    expect(h.callsOf('enqueueForAgent')[0]!.aborted).toBe(true);
+    await h.send({ type: 'agent.offered', agentId: 'carol' });
+    expect(ctx(h).ignored).toMatchObject({ reason: 'agentMismatch' });
+    await h.send({ type: 'agent.offered', agentId: 'bob' });
+    expect(ctx(h).ignored).toMatchObject({ reason: 'duplicate' });
+    expect(ctx(h).offeredAgentId).toBe('bob');
+  });
+
   it('applies the maximum queue wait: out of the queue, its message, then a callback', async () => {
     const h = createHarness({ settings: (s) => { s.agentTransfer.waitingExperience.offerAfterSeconds = null; } });
     await h.send(invoke);
