@@ -44,6 +44,8 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   const pushed = new Map<string, number>();
   let timer: unknown;
   let timerAt = Number.POSITIVE_INFINITY;
+  // Bumped whenever the timer is re-armed or fires, so a superseded immediate firing does nothing.
+  let generation = 0;
   let pollTimer: unknown;
   let polling: Promise<void> | undefined;
   let running = false;
@@ -90,10 +92,21 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     if (!running || next === undefined || next >= timerAt) return;
     if (timer !== undefined) clock.clearTimeout(timer);
     timerAt = next;
-    timer = clock.setTimeout(onTimer, Math.max(0, next - clock.now()));
+    const delay = next - clock.now();
+    // Already due (found by the start-up poll after a restart, say): fire now, not on a clock's next turn.
+    if (delay <= 0) {
+      timer = undefined;
+      const armed = ++generation;
+      queueMicrotask(() => {
+        if (armed === generation && running) onTimer();
+      });
+      return;
+    }
+    timer = clock.setTimeout(onTimer, delay);
   };
 
   function onTimer(): void {
+    generation += 1;
     timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
     const now = clock.now();
