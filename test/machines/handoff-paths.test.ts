@@ -270,7 +270,7 @@ describe('path 4: agent transfer', () => {
     build.resolve(payloadFor(build.input));
     for (const output of [{ acknowledged: true }, { decision: { target: queueTarget(), rule: null }, explanation: null }, { open: true }, { available: true }]) {
       await flush();
-      h.pending()[0]!.resolve(output as never);
+      h.pending()[0]!.resolve(output);
     }
     await flush();
     expect(h.state()).toBe('queued.enqueuing');
