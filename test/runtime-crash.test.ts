@@ -60,27 +60,27 @@ function world(answer?: Parameters<typeof countingNode>[0]) {
 type World = ReturnType<typeof world>;
 
 /** A lifecycle of two conversations: c1 reaches an agent (after a rejected offer) and idles out; c2 waits, takes the callback offer. */
-const steps: readonly [string, (w: World) => Promise<unknown>][] = [
+const steps: readonly [string, (w: World) => unknown][] = [
   ['start c1', (w) => w.runtime().start('c1', chat(1))],
   ['start c2', (w) => w.runtime().start('c2', chat(2))],
   ['c1 says it needs a person', (w) => w.runtime().send('c1', { id: 'm1', type: 'user.message', text: 'I was charged twice, I want a person' })],
   ['c1 hands off', (w) => w.runtime().send('c1', { id: 'h1', ...invoke() })],
   ['c2 hands off', (w) => w.runtime().send('c2', { id: 'h2', ...invoke({ sentiment: 'negative' }) })],
   ['a minute in the queue', (w) => w.advance(60_000)],
-  ['c1 offered to ana', async (w) => w.desk.offer('c1', 'ana')],
-  ['ana rejects', async (w) => {
+  ['c1 offered to ana', (w) => w.desk.offer('c1', 'ana')],
+  ['ana rejects', (w) => {
     w.desk.reject('c1', 'busy');
   }],
-  ['c1 offered to bo', async (w) => w.desk.offer('c1', 'bo')],
-  ['bo accepts', async (w) => {
+  ['c1 offered to bo', (w) => w.desk.offer('c1', 'bo')],
+  ['bo accepts', (w) => {
     w.desk.accept('c1');
   }],
   ['c1 writes to bo', (w) => w.runtime().send('c1', { id: 'm2', type: 'user.message', text: 'Hi, the charge is from May 3rd' })],
-  ['bo answers', async (w) => {
+  ['bo answers', (w) => {
     w.desk.agentMessage('c1', 'I see it, refunding now.');
   }],
   ['the same message is redelivered', (w) => w.runtime().send('c1', { id: 'm2', type: 'user.message', text: 'Hi, the charge is from May 3rd' })],
-  ['bo ends the chat', async (w) => {
+  ['bo ends the chat', (w) => {
     w.desk.endChat('c1', 'resolved');
   }],
   ['five minutes pass', (w) => w.advance(5 * 60_000)],
