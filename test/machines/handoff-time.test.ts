@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultLifecycleSettings } from '../../src/config/lifecycle-schema.js';
 import { handoffMachine } from '../../machines/handoff.machine.js';
 import { missingProvisions, nextDeadline, pendingTimeouts } from '../../machines/handoff.selectors.js';
-import { chat, createHarness, T0 } from './harness.js';
+import { chat, createHarness, flush, payloadFor, T0 } from './harness.js';
 
 const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: {} } as const;
 const persist = (h: ReturnType<typeof createHarness>) => JSON.parse(JSON.stringify(h.actor.getPersistedSnapshot())) as never;
@@ -65,6 +65,21 @@ describe('time', () => {
     expect(restored.actionsOf('sendMessageToUser').map((m) => (m as { kind: string }).kind)).toEqual(['queuePeriodic', 'queueOffer', 'maxQueueWait']);
     expect(restored.callsOf('cancelQueue')[0]!.input.reason).toBe('maxQueueWait');
     expect(restored.actor.getSnapshot().context.ended).toMatchObject({ reason: 'callback', at: T0 + 1_000_000 });
+  });
+
+  it('re-runs a step that was in flight when persisted, with the same input and idempotency key', async () => {
+    const first = createHarness({ mode: 'manual' });
+    await first.send(invoke);
+    const build = first.callsOf('buildPayload')[0]!;
+    build.resolve(payloadFor(build.input));
+    await flush();
+    const snapshot = persist(first);
+    first.actor.stop();
+
+    const restored = createHarness({ mode: 'manual', snapshot });
+    await flush();
+    expect(restored.state()).toBe('delivering.attempt.sending');
+    expect(restored.callsOf('deliverToAutomationNode').map((c) => c.input)).toEqual(first.callsOf('deliverToAutomationNode').map((c) => c.input));
   });
 
   it('ignores a stale tick: nothing fires before its deadline', async () => {
