@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { HandoffError } from '../../errors.js';
+import { colorsWanted } from '../../scenarios/ansi.js';
+import { formatScenarioResult, formatSummary } from '../../scenarios/format-timeline.js';
+import { bundledScenarios } from '../../scenarios/scenario-files.js';
+import { runScenarioFiles } from '../../scenarios/scenario-report.js';
+import { exitCodes, type CliCommand } from '../command.js';
+
+const help = [
+  'Usage: agent-handoff demo [--scenario NAME]... [--json]',
+  '',
+  'Plays the bundled scenarios through the real handoff runtime on its defaults (the default',
+  'config, rules/default.json, an in-memory store, a simulated agent desk and a simulated clock)',
+  'and prints a timeline for each: the steps, the states the conversation went through, the',
+  'routing decision with why each rule did or did not match, messages to the user, timeouts.',
+  '',
+  'Scenarios: a user who asks for a person, a capability gap in billing, a VIP on voice, a',
+  'request out of hours, a queue with no agents, a user who cancels while waiting, an agent who',
+  'returns the user to the AI.',
+  '',
+  'Options:',
+  '  --scenario NAME  play only this bundled scenario (repeatable)',
+  '  --json           print the report as JSON: { passed, scenarios: [{ name, file, passed,',
+  '                   timeline, failures }] }',
+  '',
+  'Colours on a terminal; plain text when piped or when NO_COLOR is set.',
+  'Write your own scenarios and play them with `agent-handoff simulate`.',
+  '',
+  'Exit codes: 0 every expectation held, 1 an expectation failed, 2 invalid arguments.',
+].join('\n');
+
+/** `agent-handoff demo`: plays the bundled scenarios and prints their timelines (what `npm start` runs). */
+export const demoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'Play the bundled scenarios on the real runtime and print their timelines',
+  help,
+  run: async (args, io) => {
+    const { values } = parseArgs({
+      args: [...args],
+      options: { scenario: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
+    const all = bundledScenarios();
+    const wanted = values.scenario ?? [];
+    const unknown = wanted.filter((name) => !all.some((f) => f.scenario.name === name));
+    if (unknown.length > 0) {
+      const names = all.map((f) => f.scenario.name).join(', ');
+      throw new HandoffError('INVALID_INPUT', `No bundled scenario named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: expected one of ${names}.`);
+    }
+    const files = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.scenario.name));
+    const report = await runScenarioFiles(files);
+    if (values.json) {
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const color = colorsWanted(io.isTty, process.env);
+      io.stdout(`${report.scenarios.map((r) => formatScenarioResult(r, { color })).join('\n')}\n${formatSummary(report.scenarios, { color })}`);
+      io.stdout('Write your own: agent-handoff simulate --scenario my-scenario.json (see agent-handoff simulate --help).\n');
+    }
+    return report.passed ? exitCodes.ok : exitCodes.findings;
+  },
+};

@@ -1,0 +1,132 @@
+import { parseArgs } from 'node:util';
+import { loadHandoffConfig } from '../../config/load-config.js';
+import { HandoffError } from '../../errors.js';
+import { loadConnectionRules } from '../../rules/load-rules.js';
+import type { ScenarioRunOptions } from '../../scenarios/run-scenario.js';
+import { colorsWanted, palette } from '../../scenarios/ansi.js';
+import { formatFailures, formatScenarioResult, formatSummary } from '../../scenarios/format-timeline.js';
+import { parseScenario } from '../../scenarios/scenario-schema.js';
+import type { ScenarioFile } from '../../scenarios/scenario-files.js';
+import { runScenarioFiles } from '../../scenarios/scenario-report.js';
+import { exitCodes, type CliCommand, type CliIo } from '../command.js';
+import { readJsonInput } from '../files.js';
+
+const help = [
+  'Usage: agent-handoff simulate --scenario FILE [--scenario FILE]... [--config FILE]',
+  '                              [--rules FILE] [--timeline] [--json]',
+  '',
+  'Plays scenario files through the real handoff runtime, offline and deterministically: a',
+  'simulated clock starting at the scenario\'s "start", the simulated agent desk (agents act only',
+  'through desk.* steps unless the scenario sets "offerAcceptance": "auto"), an in-memory store.',
+  'Each scenario\'s expect steps are checked; a failed one is shown as expected versus actual.',
+  '',
+  'A scenario file (JSON) holds: name, description, start (ISO 8601), conversation, and optional',
+  'desk agents, businessHours, config changes and rules; then steps, each with a "type":',
+  '  a host event          handoff.invoke, user.message, user.cancel, user.left (how: hangup),',
+  '                        user.acceptOffer, target.completed, target.failed, dialog.completed, ...',
+  '  clock.advance         { "seconds": 60 }: timeouts due on the way fire',
+  '  desk.offer            { "agentId"? }   desk.accept   desk.reject { "reason"? }',
+  '  desk.message          { "text" }       desk.endChat { "returnReason"? }',
+  '  desk.setAvailability  { "agentId", "available" }',
+  '  expect                state, aiMayRespond, owner, rule, target, agentId, returned, ended,',
+  '                        userMessages (texts sent to the user so far)',
+  '',
+  'Options:',
+  '  --scenario FILE  a scenario file (repeatable; progress shows on a terminal)',
+  '  --config FILE    the handoff config (default: the built-in demo config); a scenario\'s',
+  '                   own "config" changes are merged into it',
+  '  --rules FILE     connection rules (default: the bundled rules/default.json); a scenario\'s',
+  '                   own "rules" take precedence',
+  '  --timeline       print every scenario\'s timeline, not only the results',
+  '  --json           print the report as JSON: { passed, scenarios: [{ name, file, passed,',
+  '                   timeline, failures: [{ step, field, expected, actual, message }] }] }',
+  '',
+  'Exit codes: 0 every expectation held, 1 an expectation failed (or a step was refused),',
+  '2 invalid input (a missing file, not JSON, not a valid scenario, config or rules).',
+].join('\n');
+
+/** `agent-handoff simulate`: plays scenario files and checks their expectations, for a team's own CI. */
+export const simulateCommand: CliCommand = {
+  name: 'simulate',
+  summary: 'Play scenario files on the real runtime and check their expectations',
+  help,
+  run: async (args, io) => {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        scenario: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        rules: { type: 'string' },
+        timeline: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (!values.scenario || values.scenario.length === 0) {
+      throw new HandoffError('INVALID_INPUT', 'Missing --scenario FILE: the scenario file to play (repeat it for several).');
+    }
+    // Every input is read and validated before anything runs, so invalid input never half-runs.
+    const options: { -readonly [K in keyof ScenarioRunOptions]: ScenarioRunOptions[K] } = {};
+    if (values.config !== undefined) {
+      const file = values.config;
+      const json = await readJsonInput(file, io.cwd, io.readStdin);
+      options.config = naming(file, () => loadHandoffConfig(json));
+    }
+    if (values.rules !== undefined) {
+      const file = values.rules;
+      const json = await readJsonInput(file, io.cwd, io.readStdin);
+      options.rules = naming(file, () => loadConnectionRules(json));
+    }
+    const files: ScenarioFile[] = [];
+    for (const file of values.scenario) {
+      const json = await readJsonInput(file, io.cwd, io.readStdin);
+      files.push({ file, scenario: parseScenario(json, file) });
+    }
+
+    const progress = io.isTty && !values.json && files.length > 1 ? showProgress(io) : undefined;
+    const report = await runScenarioFiles(files, options, progress?.update);
+    progress?.done();
+
+    if (values.json) {
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const color = colorsWanted(io.isTty, process.env);
+      const p = palette(color);
+      for (const result of report.scenarios) {
+        if (values.timeline) {
+          io.stdout(`${formatScenarioResult(result, { color })}\n`);
+        } else if (result.passed) {
+          io.stdout(`${p.green('✓')} ${result.name} ${p.dim(`(${result.file})`)}\n`);
+        } else {
+          io.stdout(`${p.red('✗')} ${result.name} ${p.dim(`(${result.file})`)}\n${formatFailures(result.failures, { color })}\n`);
+        }
+      }
+      io.stdout(formatSummary(report.scenarios, { color }));
+      if (!report.passed && !values.timeline) io.stdout('Run again with --timeline to see what happened, step by step.\n');
+    }
+    return report.passed ? exitCodes.ok : exitCodes.findings;
+  },
+};
+
+/** Progress on standard error, one rewritten line; only used on a terminal. */
+function showProgress(io: CliIo): { update: (done: number, total: number, file: ScenarioFile) => void; done: () => void } {
+  return {
+    update: (done, total, file) => {
+      io.stderr(`\r\u001b[K[${done + 1}/${total}] ${file.scenario.name}`);
+    },
+    done: () => {
+      io.stderr('\r\u001b[K');
+    },
+  };
+}
+
+// Puts the file's name in front of a validation error, keeping its code and issues.
+function naming<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof HandoffError) throw new HandoffError(error.code, `${file}: ${error.message}`, error.issues, { cause: error });
+    throw error;
+  }
+}
