@@ -115,30 +115,19 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   };
 
   /** Waits until an effect XState awaits has been reacted to, one was aborted, or `deadline` passes. */
-  const wake = (effects: readonly Effect[], deadline: number | null): Promise<'effect' | 'deadline'> =>
-    new Promise((resolve) => {
-      const done = new AbortController();
-      let timer: unknown;
-      const settle = (why: 'effect' | 'deadline'): void => {
-        if (done.signal.aborted) return;
-        done.abort();
-        if (timer !== undefined) clock.clearTimeout(timer);
-        resolve(why);
-      };
-      for (const effect of effects) {
-        void effect.reacted().then(() => {
-          settle('effect');
-        });
-        effect.signal.addEventListener('abort', () => {
-          settle('effect');
-        }, { once: true, signal: done.signal });
-      }
-      if (deadline !== null) {
-        timer = clock.setTimeout(() => {
-          settle('deadline');
-        }, Math.max(0, deadline - clock.now()));
-      }
+  const wake = (effects: readonly Effect[], deadline: number | null): Promise<'effect' | 'deadline'> => {
+    const finished = effects.map((effect) => effect.finishedPromise().then(() => 'effect' as const));
+    if (deadline === null) return Promise.race(finished);
+    let timer: unknown;
+    const passed = new Promise<'deadline'>((resolve) => {
+      timer = clock.setTimeout(() => {
+        resolve('deadline');
+      }, Math.max(0, deadline - clock.now()));
     });
+    return Promise.race([...finished, passed]).finally(() => {
+      clock.clearTimeout(timer);
+    });
+  };
 
   /**
    * Runs the steps the last event started until none is left, each write after a checkpoint. A step

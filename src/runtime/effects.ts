@@ -63,6 +63,8 @@ export interface Effect {
   settle(outcome: EffectOutcome): void;
   /** Resolves once XState has reacted to the settlement (its own `then` runs first). */
   reacted(): Promise<void>;
+  /** Resolves once the effect is finished: reacted to, or aborted. */
+  finishedPromise(): Promise<void>;
 }
 
 /** The key of an invocation: the same for the same step of the same handoff in every process. */
@@ -82,6 +84,7 @@ export function createEffect(name: EffectName, input: unknown, signal: AbortSign
     reject = rej;
   });
   let reacted: Promise<void> | undefined;
+  let finishedPromise: Promise<void> | undefined;
   let finished = false;
   const effect: Effect = {
     name,
@@ -110,6 +113,18 @@ export function createEffect(name: EffectName, input: unknown, signal: AbortSign
           finished = true;
         },
       )),
+    finishedPromise: () =>
+      (finishedPromise ??= new Promise<void>((resolve) => {
+        if (signal.aborted) {
+          resolve();
+          return;
+        }
+        // One listener per effect, for its lifetime: an aborted step may never settle.
+        signal.addEventListener('abort', () => {
+          resolve();
+        }, { once: true });
+        void effect.reacted().then(resolve);
+      })),
   };
   return effect;
 }
