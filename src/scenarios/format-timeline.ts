@@ -99,7 +99,7 @@ export function formatFailures(failures: readonly ExpectationFailure[], options:
   const p = palette(options.color ?? false);
   const lines: string[] = [];
   for (const f of failures) {
-    lines.push(`  step ${f.step} ${p.bold(f.field)}: ${f.message}`);
+    lines.push(`  $.steps[${f.step}] ${p.bold(f.field)}: ${f.message}`);
     lines.push(p.green(`    - expected: ${show(f.expected)}`));
     lines.push(p.red(`    + actual:   ${show(f.actual)}`));
   }
