@@ -4,7 +4,7 @@ import { formatFailures, formatScenarioResult, formatSummary } from '../src/scen
 import { runScenario } from '../src/scenarios/run-scenario.js';
 import { bundledScenarios } from '../src/scenarios/scenario-files.js';
 
-const ansi = /\u001b\[/;
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[`);
 
 describe('formatScenarioResult', () => {
   it('reads as one line per step with states, the routing decision rule by rule, messages and timeouts', async () => {

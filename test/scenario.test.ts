@@ -60,7 +60,7 @@ describe('the timeline', () => {
     expect(routed).toMatchObject({ rule: 'asked-for-a-person', target: { type: 'agentTransfer', params: { queue: 'general', priority: 4 } } });
     expect(routed?.kind === 'routed' && routed.rules.map((r) => r.outcome)).toEqual(['did-not-hold', 'did-not-hold', 'did-not-hold', 'did-not-hold', 'did-not-hold', 'did-not-hold', 'did-not-hold', 'did-not-hold', 'won']);
     expect(result.timeline.filter((e) => e.kind === 'timer')).toEqual([{ kind: 'timer', at: '2025-06-02T09:01:00.000Z', timer: 'periodicMessage' }]);
-    expect(result.timeline.filter((e) => e.kind === 'userMessage').map((e) => e.kind === 'userMessage' && e.message)).toEqual(['handoff', 'queueInitial', 'queuePeriodic']);
+    expect(result.timeline.flatMap((e) => (e.kind === 'userMessage' ? [e.message] : []))).toEqual(['handoff', 'queueInitial', 'queuePeriodic']);
     const states = result.timeline.flatMap((e) => (e.kind === 'state' ? [e.to] : []));
     expect(states[0]).toBe('aiHandling');
     expect(states).toContain('queued.waiting');
@@ -93,7 +93,7 @@ describe('expectations', () => {
         message: 'Expected a message to the user containing "no such text"',
       },
     ]);
-    expect(result.timeline.filter((e) => e.kind === 'expect').map((e) => e.kind === 'expect' && e.passed)).toEqual([false, true]);
+    expect(result.timeline.flatMap((e) => (e.kind === 'expect' ? [e.passed] : []))).toEqual([false, true]);
   });
 
   it('matches a state by its prefix and a target by the fields given', async () => {
@@ -118,7 +118,7 @@ describe('config and rules', () => {
   });
 
   it('uses the rules and config it is given, and the scenario’s own rules before them', async () => {
-    const toBilling = { rules: [], default: { type: 'agentTransfer', params: { queue: 'billing' } } };
+    const toBilling = { rules: [], default: { type: 'agentTransfer', params: { queue: 'billing' } } } as const;
     const config = defaultHandoffConfig();
     const given = await runScenario(scenario([invoke, { type: 'expect', rule: null, target: { params: { queue: 'billing' } } }]), { rules: toBilling, config });
     expect(given.failures).toEqual([]);
@@ -139,7 +139,7 @@ describe('config and rules', () => {
 
 describe('the scenario file', () => {
   it('rejects a bad scenario with INVALID_SCENARIO, the file named and every issue with its path', () => {
-    const bad = { ...scenario([{ type: 'user.mesage', text: 'hi' }, { type: 'expect' }, { type: 'clock.advance', seconds: -1 }]), start: 'Monday', extra: 1 };
+    const bad = { ...scenario([{ type: 'user.mesage', text: 'hi' } as never, { type: 'expect' }, { type: 'clock.advance', seconds: -1 }]), start: 'Monday', extra: 1 };
     expect(errorShape(catchHandoffError(() => parseScenario(bad, 'mine.json')))).toMatchInlineSnapshot(`
       {
         "code": "INVALID_SCENARIO",
