@@ -65,7 +65,7 @@ afterEach(async () => {
   for (const timer of timers) clearTimeout(timer);
   timers.clear();
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
 });
 
 describe('HTTP delivery end to end', () => {
