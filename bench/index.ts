@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark of the project, each figure beside its reference.
-const suites: readonly string[] = ['./routing.ts', './store.ts', './lifecycle.ts'];
+const suites: readonly string[] = ['./routing.ts', './store.ts', './lifecycle.ts', './runtime.ts'];
 
 for (const suite of suites) {
   const module = (await import(suite)) as { default: () => Promise<void> };

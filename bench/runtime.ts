@@ -1,0 +1,266 @@
+// The runtime: full lifecycles per second (invoke → delivered → routed → queued → accepted → ended)
+// through `createHandoffRuntime` with the memory store, beside the bare machine doing the same
+// lifecycle in the same run; p50/p99 of `send`; heap per idle (evicted) conversation; restore and
+// re-arm cost; the same lifecycle on PostgreSQL. `--idle=<n>` sets the largest idle count (100 000
+// by default; the documented 1 000 000 figure is `npm run bench -- --idle=1000000`).
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createActor, fromPromise } from 'xstate';
+import { handoffMachine } from '../machines/handoff.machine.js';
+import type { HandoffActorTypes } from '../machines/handoff.types.js';
+import { defaultHandoffConfig } from '../src/config/default-config.js';
+import type { HandoffConfig } from '../src/config/config-schema.js';
+import { buildHandoffPayload } from '../src/payload/build-payload.js';
+import { createRouter } from '../src/routing/router.js';
+import { loadConnectionRules } from '../src/rules/load-rules.js';
+import type { ConnectionRules } from '../src/rules/rule-schema.js';
+import type { LiveAgentDesk } from '../src/runtime/live-agents/live-agent-desk.js';
+import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
+import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
+import { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import { createPostgresStore } from '../src/runtime/store/postgres-store.js';
+import type { ConversationStore } from '../src/runtime/store/store.js';
+import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
+
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const idleArg = process.argv.find((arg) => arg.startsWith('--idle='));
+const largestIdle = idleArg ? Number(idleArg.slice('--idle='.length)) : 100_000;
+
+function benchConfig(): HandoffConfig {
+  const config = defaultHandoffConfig();
+  // Ended when the agent ends: the lifecycle the targets name (… → accepted → ended).
+  config.lifecycle.agentTransfer.afterAgent.then = 'end';
+  return config;
+}
+
+const rules: ConnectionRules = loadConnectionRules({
+  rules: [
+    { name: 'billing', conditions: { all: [{ fact: 'parameters', path: '$.topic', operator: 'equal', value: 'billing' }] }, event: { type: 'agentTransfer', params: { queue: 'billing' } } },
+    { name: 'frustrated', conditions: { any: [{ fact: 'parameters', path: '$.sentiment', operator: 'equal', value: 'frustrated' }] }, event: { type: 'agentTransfer', params: { queue: 'general', priority: 2 } } },
+  ],
+  default: { type: 'agentTransfer', params: { queue: 'general' } },
+});
+
+/** A desk connector that answers at once and sends no events: the bench sends the agent's events itself. */
+const instantDesk: LiveAgentDesk = {
+  enqueue: () => Promise.resolve({ position: 1, estimatedWaitSeconds: 60 }),
+  cancel: () => Promise.resolve(),
+  relayUserMessage: () => Promise.resolve(),
+  checkBusinessHours: () => Promise.resolve({ open: true }),
+  checkAvailability: () => Promise.resolve({ available: true, agentsOnline: 1 }),
+  subscribe: () => () => undefined,
+};
+
+const conversation = (n: number) => ({ sessionId: `s-${n}`, userId: `u-${n}`, channel: 'chat', language: 'en', memory: { userProfile: { firstName: 'Ada' } } });
+const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { interactionSummary: 'Wants a refund for a double charge.', sentiment: 'negative' } } as const;
+
+function runtimeOn(store: ConversationStore, extra: Partial<HandoffRuntimeOptions> = {}): HandoffRuntime {
+  return createHandoffRuntime({ config: benchConfig(), rules, store, liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 }, ...extra });
+}
+
+/** One full lifecycle through the runtime; each `send` latency goes to `latencies` (µs). */
+async function lifecycle(runtime: HandoffRuntime, id: string, n: number, latencies?: number[]): Promise<void> {
+  const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const result = await call();
+    latencies?.push((performance.now() - t0) * 1000);
+    return result;
+  };
+  await runtime.start(id, conversation(n));
+  const queued = await timed(() => runtime.send(id, invoke));
+  if (queued.state !== 'queued.waiting') throw new Error(`expected queued.waiting, got ${queued.state}`);
+  await timed(() => runtime.send(id, { type: 'agent.offered', agentId: 'ana' }));
+  await timed(() => runtime.send(id, { type: 'agent.accepted', agentId: 'ana' }));
+  const ended = await timed(() => runtime.send(id, { type: 'agent.ended', agentId: 'ana' }));
+  if (ended.state !== 'ended') throw new Error(`expected ended, got ${ended.state}`);
+}
+
+/** A provided step of the bare machine: answers with `answer(input)`. */
+const step = <K extends keyof HandoffActorTypes>(_name: K, answer: (input: HandoffActorTypes[K]['input']) => HandoffActorTypes[K]['output'] | Promise<HandoffActorTypes[K]['output']>) =>
+  fromPromise<HandoffActorTypes[K]['output'], HandoffActorTypes[K]['input']>(async ({ input }) => answer(input));
+
+/** The bare machine doing the same lifecycle (with the same payload build and routing when `real`), nothing stored. */
+function bareMachine(config: HandoffConfig, real: boolean): () => Promise<void> {
+  const router = createRouter(rules);
+  const target = { type: 'agentTransfer' as const, params: { queue: 'general', priority: 5, waitForAgentSeconds: 30 } };
+  const machine = handoffMachine.provide({
+    actors: {
+      buildPayload: step('buildPayload', (input) =>
+        real
+          ? buildHandoffPayload(config, input.conversation, input.invocation)
+          : {
+              automationNode: 'LiveAgentHandoff',
+              sessionId: input.conversation.sessionId,
+              userId: input.conversation.userId,
+              channel: 'chat',
+              language: 'en',
+              reason: input.invocation.reason,
+              parameters: input.invocation.parameters,
+              firedAt: '2025-06-02T09:00:00.000Z',
+              context: { steps: { LiveAgentHandoff: input.invocation.parameters } },
+            },
+      ),
+      deliverToAutomationNode: step('deliverToAutomationNode', () => ({ acknowledged: true })),
+      routeHandoff: step('routeHandoff', async (input) =>
+        real ? { decision: await router.route(input.payload), explanation: await router.explain(input.payload) } : { decision: { target, rule: null }, explanation: null },
+      ),
+      checkBusinessHours: step('checkBusinessHours', () => ({ open: true })),
+      checkAgentAvailability: step('checkAgentAvailability', () => ({ available: true })),
+      enqueueForAgent: step('enqueueForAgent', () => ({ position: 1, estimatedWaitSeconds: 60 })),
+      cancelQueue: step('cancelQueue', () => undefined),
+      handOverToTarget: step('handOverToTarget', () => undefined),
+    },
+    actions: { sendMessageToUser: () => undefined, relayToAgent: () => undefined, relayToUser: () => undefined, notify: () => undefined },
+  });
+  const clock = { setTimeout: () => 0, clearTimeout: () => undefined };
+  const event = { enabled: true, session: 'keepAlive', sendsMessage: true, unmetPrerequisites: [] } as const;
+  let n = 0;
+  return async () => {
+    n += 1;
+    const actor = createActor(machine, { clock, input: { conversation: conversation(n), settings: config.lifecycle, event, startedAt: Date.now() } }).start();
+    actor.send({ ...invoke, at: Date.now() });
+    while (!actor.getSnapshot().matches({ queued: 'waiting' })) {
+      if (actor.getSnapshot().status !== 'active') throw new Error('bare lifecycle stopped early');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    actor.send({ type: 'agent.offered', agentId: 'ana' });
+    actor.send({ type: 'agent.accepted', agentId: 'ana' });
+    actor.send({ type: 'agent.ended', agentId: 'ana' });
+    if (actor.getSnapshot().status !== 'done') throw new Error('bare lifecycle did not end');
+  };
+}
+
+const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+
+async function lifecycles(label: string, runtime: HandoffRuntime, millis: number, inFlight: number, prefix: string): Promise<{ measurement: Measurement; latencies: number[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const measurement = await measure(
+    label,
+    () => Promise.all(Array.from({ length: inFlight }, () => {
+      const n = next++;
+      return lifecycle(runtime, `${prefix}-${n}`, n, latencies);
+    })),
+    { millis, batch: 1 },
+  );
+  // measure() counts one op per batch of `inFlight` lifecycles.
+  return { measurement: { ...measurement, opsPerSecond: measurement.opsPerSecond * inFlight, p50Micros: measurement.p50Micros / inFlight, p99Micros: measurement.p99Micros / inFlight }, latencies };
+}
+
+function printLatencies(label: string, latencies: number[]): void {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  console.log(`  ${label.padEnd(44)} p50 ${fmt(percentile(sorted, 0.5)).padStart(8)} µs   p99 ${fmt(percentile(sorted, 0.99)).padStart(8)} µs   (${sorted.length.toLocaleString('en-US')} sends)`);
+}
+
+async function idleHeap(count: number): Promise<void> {
+  const store = createMemoryStore();
+  const runtime = runtimeOn(store);
+  const before = heapUsed();
+  const t0 = performance.now();
+  const chunk = 1000;
+  for (let i = 0; i < count; i += chunk) {
+    await Promise.all(Array.from({ length: Math.min(chunk, count - i) }, (_, k) => runtime.start(`idle-${i + k}`, conversation(i + k))));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await runtime.idle();
+  const after = heapUsed();
+  const perConversation = (after - before) / count;
+  const sample = await store.load('idle-1');
+  const bytes = sample ? JSON.stringify(sample.snapshot).length : 0;
+  console.log(
+    `  ${`${count.toLocaleString('en-US')} idle conversations`.padEnd(28)} ${fmt(perConversation).padStart(7)} B heap each   (snapshot ${bytes} B of JSON; started in ${seconds.toFixed(1)} s, ${fmt(count / seconds)}/s)   target ≤ 1 024 B: ${perConversation <= 1024 ? 'met' : 'NOT met'}`,
+  );
+  await runtime.close();
+}
+
+async function restoreCost(): Promise<void> {
+  const count = 5000;
+  const store = createMemoryStore();
+  const first = runtimeOn(store, { maxLiveActors: 0 });
+  for (let i = 0; i < count; i++) {
+    await first.start(`r-${i}`, conversation(i));
+    await first.send(`r-${i}`, invoke);
+  }
+  await first.close();
+  // A new runtime: every conversation is only a stored snapshot, queued with deadlines pending.
+  const cold = runtimeOn(store, { maxLiveActors: 0 });
+  let i = 0;
+  const restoreSend = await measure('restore + event + save (evicted)', () => cold.send(`r-${i++ % count}`, { type: 'queue.update', position: 2, estimatedWaitSeconds: 30 }), { batch: 50 });
+  const warm = runtimeOn(store, { maxLiveActors: count });
+  for (let k = 0; k < count; k++) await warm.get(`r-${k}`);
+  for (let k = 0; k < count; k++) await warm.send(`r-${k}`, { type: 'queue.update', position: 2, estimatedWaitSeconds: 30 });
+  let j = 0;
+  const cachedSend = await measure('event + save (actor in memory)', () => warm.send(`r-${j++ % count}`, { type: 'queue.update', position: 3, estimatedWaitSeconds: 30 }), { batch: 50 });
+  let g = 0;
+  const read = await measure('get (stored view, no actor)', () => cold.get(`r-${g++ % count}`), { batch: 50 });
+  printComparison(restoreSend, [cachedSend, read]);
+  await Promise.all([cold.close(), warm.close()]);
+
+  // Re-arm after a restart: every deadline already due when a new runtime starts fires at once.
+  const overdue = createMemoryStore();
+  const before = runtimeOn(overdue, { clock: { now: () => Date.UTC(2025, 5, 2, 9), setTimeout: () => 0, clearTimeout: () => undefined } });
+  for (let k = 0; k < count; k++) await before.start(`o-${k}`, conversation(k));
+  await before.close();
+  const t0 = performance.now();
+  const after = runtimeOn(overdue, { maxLiveActors: 0 });
+  await after.idle();
+  const ms = performance.now() - t0;
+  const ended = (await after.get('o-0')).state;
+  console.log(`  ${`re-arm: ${count.toLocaleString('en-US')} overdue idle timeouts fired at start`.padEnd(44)} ${fmt((ms * 1000) / count).padStart(8)} µs each (${ms.toFixed(0)} ms; o-0 is ${ended})`);
+  await after.close();
+}
+
+async function postgres(): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 16, connectionTimeoutMillis: 3000 });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    console.log(`  skipped: no PostgreSQL at ${databaseUrl} (${error instanceof Error ? error.message : String(error)})`);
+    await pool.end().catch(() => undefined);
+    return;
+  }
+  const table = `handoff_bench_${process.pid}`;
+  const store = createPostgresStore({ pool, table });
+  await store.migrate();
+  const runtime = runtimeOn(store);
+  try {
+    const memory = runtimeOn(createMemoryStore());
+    const pgRun = await lifecycles('full lifecycle on PostgreSQL, 16 in flight', runtime, 3000, 16, 'pg');
+    const memRun = await lifecycles('full lifecycle in memory, 16 in flight', memory, 1000, 16, 'mem');
+    printComparison(pgRun.measurement, [memRun.measurement]);
+    printLatencies('send on PostgreSQL (16 lifecycles in flight)', pgRun.latencies);
+    await memory.close();
+  } finally {
+    await runtime.close();
+    await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    await pool.end();
+  }
+}
+
+/** Runs the runtime benchmarks. */
+export default async function (): Promise<void> {
+  heading('Runtime: full lifecycles (start, invoke → delivered → routed → queued, offered, accepted, ended), memory store');
+  const runtime = runtimeOn(createMemoryStore());
+  const one = await lifecycles('runtime, 1 lifecycle at a time', runtime, 2000, 1, 'seq');
+  const many = await lifecycles('runtime, 64 lifecycles in flight', runtime, 2000, 64, 'par');
+  const bareReal = await measure('bare machine + same payload build + routing', bareMachine(benchConfig(), true), { batch: 20 });
+  const bareCanned = await measure('bare machine, actors answer canned at once', bareMachine(benchConfig(), false), { batch: 20 });
+  printComparison(many.measurement, [one.measurement, bareReal, bareCanned]);
+  console.log(`  target ≥ 20 000 lifecycles/s in memory: ${many.measurement.opsPerSecond >= 20_000 ? 'met' : 'NOT met'}`);
+  printLatencies('send, 1 lifecycle at a time', one.latencies);
+  printLatencies('send, 64 lifecycles in flight', many.latencies);
+  const noExplain = runtimeOn(createMemoryStore(), { routing: { explain: false } });
+  const quiet = await lifecycles('runtime, 64 in flight, explanations off', noExplain, 1500, 64, 'nx');
+  printComparison(quiet.measurement, [many.measurement]);
+  await Promise.all([runtime.close(), noExplain.close()]);
+
+  heading('Runtime: heap per idle conversation (evicted to its snapshot in the memory store, after a full GC)');
+  for (const count of [100_000, ...(largestIdle > 100_000 ? [largestIdle] : [])]) await idleHeap(count);
+
+  heading('Runtime: restore + re-arm (5 000 queued conversations)');
+  await restoreCost();
+
+  heading('Runtime: the same lifecycle on PostgreSQL');
+  await postgres();
+}
