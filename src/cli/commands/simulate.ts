@@ -7,7 +7,7 @@ import { colorsWanted, palette } from '../../scenarios/ansi.js';
 import { formatFailures, formatScenarioResult, formatSummary } from '../../scenarios/format-timeline.js';
 import { parseScenario } from '../../scenarios/scenario-schema.js';
 import type { ScenarioFile } from '../../scenarios/scenario-files.js';
-import { runScenarioFiles } from '../../scenarios/scenario-report.js';
+import { runScenarioFiles, type ScenarioReport } from '../../scenarios/scenario-report.js';
 import { exitCodes, type CliCommand, type CliIo } from '../command.js';
 import { readJsonInput } from '../files.js';
 
@@ -85,8 +85,12 @@ export const simulateCommand: CliCommand = {
     }
 
     const progress = io.isTty && !values.json && files.length > 1 ? showProgress(io) : undefined;
-    const report = await runScenarioFiles(files, options, progress?.update);
-    progress?.done();
+    let report: ScenarioReport;
+    try {
+      report = await runScenarioFiles(files, options, progress?.update);
+    } finally {
+      progress?.done();
+    }
 
     if (values.json) {
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
