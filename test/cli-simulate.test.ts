@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'agent-handoff-simulate-'));
@@ -136,5 +137,27 @@ describe('agent-handoff simulate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: agent-handoff simulate --scenario FILE');
     expect(stdout).toContain('desk.setAvailability');
+  });
+
+  it('shows progress on standard error and colours on a terminal only', async () => {
+    const run = async (isTty: boolean) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['simulate', '--scenario', passing, '--scenario', passing], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        readStdin: () => Promise.resolve(''),
+        isTty,
+        cwd: dir,
+      });
+      return { code, stdout, stderr };
+    };
+    const terminal = await run(true);
+    expect(terminal.code).toBe(0);
+    expect(terminal.stderr).toContain('[1/2] refund');
+    expect(terminal.stderr).toContain('[2/2] refund');
+    if (!process.env.NO_COLOR) expect(terminal.stdout).toContain(`${String.fromCharCode(27)}[32m✓`);
+    const piped = await run(false);
+    expect(piped).toEqual({ code: 0, stdout: '✓ refund (passing.json)\n✓ refund (passing.json)\n✓ 2 scenarios, all expectations passed\n', stderr: '' });
   });
 });
