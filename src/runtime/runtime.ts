@@ -70,7 +70,7 @@ function nonNegative(name: string, value: number): number {
  * const runtime = createHandoffRuntime({
  *   config: defaultHandoffConfig(),
  *   rules: loadConnectionRules({ rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } }),
- *   onUserMessage: (conversationId, message) => chat.send(conversationId, message.text ?? ''),
+ *   onUserMessage: (conversationId, message) => chat.post(conversationId, message.text ?? ''),
  * });
  * await runtime.start('c-1', { sessionId: 's-1', userId: 'u-1', channel: 'chat', language: 'en' });
  * const view = await runtime.send('c-1', {
@@ -79,7 +79,8 @@ function nonNegative(name: string, value: number): number {
  *   reason: 'user_requested',
  *   parameters: { interactionSummary: 'Wants to dispute a charge', sentiment: 'negative' },
  * });
- * view.aiMayRespond; // false: a live agent owns the conversation now
+ * view.state; // 'queued.waiting': the payload is delivered, routed, and the user waits for an agent
+ * view.aiMayRespond; // false until the conversation comes back to the AI
  * await runtime.close();
  * ```
  */
