@@ -169,18 +169,26 @@ describe('live-agent desk failures end in the failure path with its fallback', (
     });
   });
 
-  it('reports a relay the desk refused and keeps the user with the agent', async () => {
-    const { desk, wrapped } = faulty({ relayUserMessage: () => Promise.reject(new Error('agent socket closed')) });
-    const { runtime, notifications } = setup({ liveAgents: wrapped });
-    await runtime.start('c1', chat());
-    await runtime.send('c1', invoke());
-    desk.offer('c1', 'ana');
-    desk.accept('c1');
-    await runtime.idle();
-    expect((await runtime.send('c1', { type: 'user.message', text: 'hello?' })).state).toBe('liveAgent');
-    await runtime.idle();
-    expect(notifications.at(-1)).toMatchObject({ type: 'adapterFailed', operation: 'Relaying a user message to the live agent', message: 'agent socket closed' });
-  });
+  const refusals: [string, LiveAgentDesk['relayUserMessage']][] = [
+    ['rejects', () => Promise.reject(new Error('agent socket closed'))],
+    ['throws', () => {
+      throw new Error('agent socket closed');
+    }],
+  ];
+  for (const [how, relayUserMessage] of refusals) {
+    it(`reports a relay the desk ${how} on and keeps the user with the agent`, async () => {
+      const { desk, wrapped } = faulty({ relayUserMessage });
+      const { runtime, notifications } = setup({ liveAgents: wrapped });
+      await runtime.start('c1', chat());
+      await runtime.send('c1', invoke());
+      desk.offer('c1', 'ana');
+      desk.accept('c1');
+      await runtime.idle();
+      expect((await runtime.send('c1', { type: 'user.message', text: 'hello?' })).state).toBe('liveAgent');
+      await runtime.idle();
+      expect(notifications.at(-1)).toMatchObject({ type: 'adapterFailed', operation: 'Relaying a user message to the live agent', message: 'agent socket closed' });
+    });
+  }
 
   it('logs desk events for conversations it does not know and goes on', async () => {
     const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });

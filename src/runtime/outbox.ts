@@ -62,35 +62,53 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (listeners.size > 0) emit({ conversationId, sequence, at, type: 'userMessage', message });
   };
 
+  /** Runs a desk call whose failure (a rejection or a throw) is reported, never raised. */
+  const deskCall = (conversationId: string, sequence: number, at: number, operation: string, call: () => Promise<unknown>): void => {
+    let pending: Promise<unknown>;
+    try {
+      pending = call();
+    } catch (error) {
+      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    pending.catch((error: unknown) => {
+      adapterFailed(conversationId, sequence, at, operation, error);
+    });
+  };
+
+  const deliver = (conversationId: string, sequence: number, at: number, entry: OutboxEntry): void => {
+    switch (entry.type) {
+      case 'notify':
+        if (listeners.size > 0) emit(notificationOf(conversationId, entry.kind, entry.context));
+        // A queueing step that failed (a timeout above all) may still have reached the desk: take
+        // the user out again so no agent picks up a conversation that went elsewhere.
+        if (entry.kind === 'failed' && entry.context.failure?.stage === 'enqueue') {
+          deskCall(conversationId, sequence, at, 'Cancelling a failed enqueue', () => desk.cancel(conversationId, 'enqueueFailed'));
+        }
+        break;
+      case 'message': {
+        const message = renderUserMessage(config, entry.context, entry.message);
+        if (message) toUser(conversationId, sequence, at, message);
+        break;
+      }
+      case 'relayToUser':
+        toUser(conversationId, sequence, at, { kind: 'agent', agentId: entry.agentId, text: entry.text });
+        break;
+      case 'relayToAgent':
+        // The machine has no failure path for a relay: the failure is reported, the conversation goes on.
+        deskCall(conversationId, sequence, at, 'Relaying a user message to the live agent', () => desk.relayUserMessage(conversationId, entry.text));
+        break;
+    }
+  };
+
   return {
     flush(conversationId, entries) {
       for (const entry of entries) {
         const { sequence, now: at } = entry.context;
-        switch (entry.type) {
-          case 'notify':
-            if (listeners.size > 0) emit(notificationOf(conversationId, entry.kind, entry.context));
-            // A queueing step that failed (a timeout above all) may still have reached the desk: take
-            // the user out again so no agent picks up a conversation that went elsewhere.
-            if (entry.kind === 'failed' && entry.context.failure?.stage === 'enqueue') {
-              desk.cancel(conversationId, 'enqueueFailed').catch((error: unknown) => {
-                adapterFailed(conversationId, sequence, at, 'Cancelling a failed enqueue', error);
-              });
-            }
-            break;
-          case 'message': {
-            const message = renderUserMessage(config, entry.context, entry.message);
-            if (message) toUser(conversationId, sequence, at, message);
-            break;
-          }
-          case 'relayToUser':
-            toUser(conversationId, sequence, at, { kind: 'agent', agentId: entry.agentId, text: entry.text });
-            break;
-          case 'relayToAgent':
-            // The machine has no failure path for a relay: the failure is reported, the conversation goes on.
-            desk.relayUserMessage(conversationId, entry.text).catch((error: unknown) => {
-              adapterFailed(conversationId, sequence, at, 'Relaying a user message to the live agent', error);
-            });
-            break;
+        // The state these belong to is saved already: nothing here may fail the event.
+        try {
+          deliver(conversationId, sequence, at, entry);
+        } catch (error) {
+          adapterFailed(conversationId, sequence, at, `Delivering '${entry.type}'`, error);
         }
       }
     },
