@@ -215,6 +215,12 @@ describe('events at the edge', () => {
     expect((await store.load('c1'))?.version).toBe(ended.version);
   });
 
+  it('refuses deadline options that would poll in a loop or fire timeouts late', () => {
+    const make = (deadlines: HandoffRuntimeOptions['deadlines']) => () => createHandoffRuntime({ config: config(), rules: defaultRules(), deadlines });
+    expect(make({ pollIntervalMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);
+    expect(make({ pollIntervalMs: 1000, lookaheadMs: 500 })).toThrow(/at least deadlines.pollIntervalMs/);
+  });
+
   it('rejects everything with RUNTIME_CLOSED once closed, and close is idempotent', async () => {
     const { runtime } = runtimeWith();
     await runtime.start('c1', chat());

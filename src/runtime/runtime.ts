@@ -94,6 +94,14 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
   const given = options.liveAgents ?? defaultSimulatedDesk;
   const desk: LiveAgentDesk = isLiveAgentDesk(given) ? given : createSimulatedDesk({ ...given, clock: given.clock ?? clock });
   const pollIntervalMs = options.deadlines?.pollIntervalMs === undefined ? 5000 : options.deadlines.pollIntervalMs;
+  if (pollIntervalMs !== null && (!Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 1)) {
+    throw new HandoffError('INVALID_CONFIG', `Expected deadlines.pollIntervalMs to be an integer >= 1 (or null to poll only at start), got ${pollIntervalMs}`);
+  }
+  const lookaheadMs = options.deadlines?.lookaheadMs ?? 2 * (pollIntervalMs ?? 0);
+  // A deadline is in memory before it comes due only when each poll looks at least one interval ahead.
+  if (pollIntervalMs !== null && !(lookaheadMs >= pollIntervalMs)) {
+    throw new HandoffError('INVALID_CONFIG', `Expected deadlines.lookaheadMs (${lookaheadMs}) to be at least deadlines.pollIntervalMs (${pollIntervalMs}), or timeouts could fire late`);
+  }
 
   const router = createRouter(loadConnectionRules(options.rules), {
     now: () => clock.now(),
@@ -142,7 +150,7 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     store,
     clock,
     pollIntervalMs,
-    lookaheadMs: options.deadlines?.lookaheadMs ?? 2 * (pollIntervalMs ?? 0),
+    lookaheadMs,
     fire: (conversationId, at) => {
       track(post(conversationId, { kind: 'tick', at }), 'A timeout', conversationId);
     },
