@@ -127,6 +127,23 @@ describe('a full lifecycle with the defaults', () => {
     expect(view.ignored).toMatchObject({ reason: 'prerequisiteUnmet', names: ['no_channel_flow'] });
   });
 
+  it('hands a conversation to a workflow through handOver, once, and takes it back when the target completes', async () => {
+    const handed: string[] = [];
+    const rules = { rules: [], default: { type: 'workflow', params: { workflow: 'schedule-callback' } } } as const;
+    const { runtime, types } = runtimeWith({
+      rules,
+      handOver: async (request) => {
+        handed.push(`${request.idempotencyKey} ${request.target.type}`);
+        return Promise.resolve();
+      },
+    });
+    await runtime.start('c1', chat());
+    expect(await runtime.send('c1', invoke())).toMatchObject({ state: 'withTarget.active', owner: 'target', target: { type: 'workflow' } });
+    expect(await runtime.send('c1', { type: 'target.completed', result: { booked: true } })).toMatchObject({ state: 'aiHandling', returned: { reason: 'targetCompleted' } });
+    expect(handed).toEqual(['c1:1:handover workflow']);
+    expect(types()).toContain('handedOver');
+  });
+
   it('accepts raw config and rule JSON and loads them', async () => {
     const rules = { rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } } as const;
     const runtime = createHandoffRuntime({ config: enabledConfigInput(), rules, clock: createTestClock() });
