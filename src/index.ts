@@ -68,3 +68,35 @@ export type { AvailabilityAnswer, BusinessHoursAnswer, DeskCheck, EnqueueRequest
 export type { SimulatedAgent, SimulatedAgentState, SimulatedConversation, SimulatedDesk, SimulatedDeskOptions } from './runtime/live-agents/simulated-desk-options.js';
 export { systemClock } from './runtime/clock.js';
 export type { RuntimeClock } from './runtime/clock.js';
+
+// The handoff lifecycle machine
+export { handoffMachine, initialHandoffContext } from '../machines/handoff.machine.js';
+export type { HandoffContext, HandoffEvent, HandoffEventType, HandoffInput, HandoffOutput } from '../machines/handoff.machine.js';
+export { agentReturnReasons, ignoreReasons, timerNames } from '../machines/handoff.types.js';
+export type { AgentReturnReason, BuildPayloadInput, CancelQueueInput, Deadlines, DeliveryInput, EndReason, EnqueueInput, EnqueueResult, FailureStage, HandoffActorTypes, HandoffEnd, HandoffEventSettings, HandoffFailure, HandOverInput, HandOverTarget, IgnoredEvent, IgnoreReason, Notice, NoticeKind, QueueExitReason, QueueScope, QueueStatus, RelayedMessage, ReturnToAi, ReturnToAiReason, RouteInput, RouteResult, TimerName, UserLeftHow, UserMessage, UserMessageKind, VoiceTransferMode } from '../machines/handoff.types.js';
+export { aiMayRespond, conversationOwner, missingProvisions, nextDeadline, pendingTimeouts, stateKey, topState } from '../machines/handoff.selectors.js';
+export type { ConversationOwner, HandoffSnapshotLike } from '../machines/handoff.selectors.js';
+export { handoffEventSchema, handoffEventTypes, parseHandoffEvent } from './events/event-schema.js';
+export type { HandoffEventInput } from './events/event-schema.js';
+export { handoffDiagram } from './diagram/handoff-diagram.js';
+export { toMermaid } from './diagram/mermaid.js';
+export type { MermaidOptions } from './diagram/mermaid.js';
+
+// The embeddable runtime
+export { createHandoffRuntime } from './runtime/runtime.js';
+export type { HandoffRuntime } from './runtime/runtime.js';
+export type { HandOverRequest, HandoffRuntimeOptions, LogFields, RuntimeDeadlineOptions, RuntimeLogger, RuntimeRoutingOptions } from './runtime/runtime-options.js';
+export { parseRuntimeEvent } from './runtime/runtime-event.js';
+export type { ParsedRuntimeEvent, RuntimeEventInput } from './runtime/runtime-event.js';
+export type { ConversationTimestamps, ConversationView, QueueView } from './runtime/conversation-view.js';
+export type { HandoffNotification, HandoffNotificationListener, HandoffNotificationType, UserMessageOut } from './runtime/notifications.js';
+export { createInProcessAutomationNode } from './runtime/in-process-automation-node.js';
+export type { InProcessAutomationNode, InProcessAutomationNodeOptions } from './runtime/in-process-automation-node.js';
+
+// Scenarios: offline, deterministic handoff tests
+export { runScenario } from './scenarios/run-scenario.js';
+export type { ScenarioRunOptions } from './scenarios/run-scenario.js';
+export { parseScenario, scenarioJsonSchema, scenarioSchema } from './scenarios/scenario-schema.js';
+export type { Scenario, ScenarioExpectation, ScenarioInput, ScenarioStep } from './scenarios/scenario-schema.js';
+export type { ExpectationFailure, ScenarioResult, TimelineEntry, TimelineEntryKind } from './scenarios/timeline.js';
+export { formatScenarioResult } from './scenarios/format-timeline.js';

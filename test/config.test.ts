@@ -417,7 +417,7 @@ describe('defaultHandoffConfig', () => {
   it('is a valid, enabled config whose prerequisites are met on chat and voice', () => {
     const config = defaultHandoffConfig();
     expect(config.event.enabled).toBe(true);
-    expect(config.event.llmParameters.map((p) => p.name)).toEqual(['interactionSummary', 'sentiment', 'topic']);
+    expect(config.event.llmParameters.map((p) => p.name)).toEqual(['interactionSummary', 'sentiment', 'topic', 'intent']);
     expect(checkPrerequisites(config, { channel: 'chat' })).toEqual([]);
     expect(checkPrerequisites(config, { channel: 'voice' })).toEqual([]);
   });
@@ -425,6 +425,6 @@ describe('defaultHandoffConfig', () => {
   it('returns a fresh copy each call', () => {
     const first = defaultHandoffConfig();
     first.event.llmParameters.length = 0;
-    expect(defaultHandoffConfig().event.llmParameters).toHaveLength(3);
+    expect(defaultHandoffConfig().event.llmParameters).toHaveLength(4);
   });
 });

@@ -24,6 +24,13 @@ export const defaultHandoffConfigInput = {
         description: 'The subject of the request in a few words, such as "billing dispute" or "lost card".',
         required: false,
       },
+      {
+        // rules/default.json routes on it: refunds and billing questions reach billing agents.
+        name: 'intent',
+        description: 'What the user wants done, as one of the listed intents.',
+        enum: ['refund', 'chargeback', 'billing', 'invoice', 'payment', 'plan-change', 'technical', 'account', 'delivery', 'other'],
+        required: false,
+      },
     ],
     systemParameters: [
       { key: 'firstName', value: '{{memory.userProfile.firstName}}', onMissing: 'empty' },
