@@ -3,9 +3,11 @@
 import { and, assign, not } from 'xstate';
 import {
   agentTransferOf,
+  decisionOf,
   due,
   errorHandling,
   failed,
+  handoffOf,
   key,
   notify,
   payloadOf,
@@ -65,8 +67,8 @@ export const queued = handoffSetup.createStateConfig({
           target: agentTransferOf(context),
           scope: required(context.queue, 'the queue').scope,
           payload: payloadOf(context),
-          decision: required(context.decision, 'the routing decision'),
-          explanation: context.explanation,
+          decision: decisionOf(context),
+          explanation: handoffOf(context).explanation,
           transcript: context.transcript,
           sequence: context.sequence,
           idempotencyKey: key(context, `enqueue:${required(context.queue, 'the queue').scope}`),

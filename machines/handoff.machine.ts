@@ -13,11 +13,13 @@ import {
   errorHandling,
   failed,
   fallback,
+  decisionOf,
+  handoffOf,
   handOverTargetOf,
   key,
   notify,
+  patchHandoff,
   payloadOf,
-  required,
   start,
   stop,
   targetFailure,
@@ -46,18 +48,11 @@ export function initialHandoffContext(input: HandoffInput): HandoffContext {
     now: input.startedAt,
     deadlines: {},
     sequence: 0,
-    invocation: null,
-    payload: null,
-    decision: null,
-    explanation: null,
+    handoff: null,
     transcript: size === 0 ? [] : transcript.slice(-size),
-    deliveryAttempts: 0,
     queue: null,
     offeredAgentId: null,
     agentId: null,
-    voiceTransfer: null,
-    agentReturnReason: null,
-    targetResult: null,
     aiMayRespond: true,
     aiSessionTerminated: false,
     ignored: null,
@@ -70,7 +65,7 @@ export function initialHandoffContext(input: HandoffInput): HandoffContext {
 function payloadPatch(context: HandoffContext, payload: HandoffPayload): Partial<HandoffContext> {
   const size = context.settings.session.transcriptExcerptSize;
   const fromPayload = payload.transcript;
-  return { payload, ...(fromPayload !== undefined ? { transcript: size === 0 ? [] : fromPayload.slice(-size) } : {}) };
+  return { ...patchHandoff(context, { payload }), ...(fromPayload !== undefined ? { transcript: size === 0 ? [] : fromPayload.slice(-size) } : {}) };
 }
 
 function acknowledged({ event }: { event: { output: DeliveryReceipt } }): boolean {
@@ -138,7 +133,7 @@ export const handoffMachine = handoffSetup.createMachine({
         id: 'buildPayload',
         src: 'buildPayload',
         input: ({ context }) => ({
-          invocation: required(context.invocation, 'the invocation'),
+          invocation: handoffOf(context).invocation,
           conversation: { ...context.conversation, transcript: [...context.transcript] },
           sequence: context.sequence,
           firedAt: context.now,
@@ -160,7 +155,7 @@ export const handoffMachine = handoffSetup.createMachine({
       description: 'Delivering the payload to the automation node, retried with backoff.',
       tags: 'waiting',
       initial: 'attempt',
-      entry: assign({ deliveryAttempts: 0 }),
+      entry: assign(({ context }) => patchHandoff(context, { deliveryAttempts: 0 })),
       on: {
         // An ack also counts while backing off: the automation node did get an earlier attempt.
         'automation.ack': [
@@ -195,7 +190,7 @@ export const handoffMachine = handoffSetup.createMachine({
                 input: ({ context }) => ({
                   payload: payloadOf(context),
                   sequence: context.sequence,
-                  attempt: context.deliveryAttempts,
+                  attempt: handoffOf(context).deliveryAttempts,
                   idempotencyKey: key(context, 'delivery'),
                 }),
                 onDone: [{ guard: acknowledged, target: '#handoff.delegated', actions: 'markDelivered' }, { target: 'awaitingAck' }],
@@ -232,8 +227,8 @@ export const handoffMachine = handoffSetup.createMachine({
             src: 'routeHandoff',
             input: ({ context }) => ({ payload: payloadOf(context), sequence: context.sequence }),
             onDone: [
-              { guard: routedToAgentTransfer, target: 'checkingBusinessHours', actions: [assign(({ event }) => ({ decision: event.output.decision, explanation: event.output.explanation })), notify('routed')] },
-              { target: '#handoff.withTarget', actions: [assign(({ event }) => ({ decision: event.output.decision, explanation: event.output.explanation })), notify('routed')] },
+              { guard: routedToAgentTransfer, target: 'checkingBusinessHours', actions: [assign(({ context, event }) => patchHandoff(context, { decision: event.output.decision, explanation: event.output.explanation })), notify('routed')] },
+              { target: '#handoff.withTarget', actions: [assign(({ context, event }) => patchHandoff(context, { decision: event.output.decision, explanation: event.output.explanation })), notify('routed')] },
             ],
             onError: errorHandling('routing'),
           },
@@ -287,7 +282,7 @@ export const handoffMachine = handoffSetup.createMachine({
             input: ({ context }) => ({
               target: handOverTargetOf(context),
               payload: payloadOf(context),
-              decision: required(context.decision, 'the routing decision'),
+              decision: decisionOf(context),
               transcript: context.transcript,
               sequence: context.sequence,
               idempotencyKey: key(context, 'handover'),

@@ -2,9 +2,9 @@
 // state reads as a list of events and where they lead.
 import { and } from 'xstate';
 import type { HandoffPayload } from '../src/payload/payload-schema.js';
-import type { AgentTransferParams } from '../src/routing/target-schema.js';
+import type { AgentTransferParams, RouteDecision } from '../src/routing/target-schema.js';
 import type { FallbackName } from './handoff.setup.js';
-import type { FailureStage, HandoffContext, HandOverTarget, NoticeKind, TimerName, UserMessage } from './handoff.types.js';
+import type { FailureStage, HandoffContext, HandoffRecord, HandOverTarget, NoticeKind, TimerName, UserMessage } from './handoff.types.js';
 
 /** The target of every return to the AI. */
 export const AI = '#handoff.aiHandling';
@@ -103,19 +103,28 @@ export function required<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
+/** The current handoff. */
+export const handoffOf = (c: HandoffContext): HandoffRecord => required(c.handoff, 'the handoff');
+
+/** The context patch that changes fields of the current handoff. */
+export const patchHandoff = (c: HandoffContext, patch: Partial<HandoffRecord>): { handoff: HandoffRecord } => ({ handoff: { ...handoffOf(c), ...patch } });
+
 /** The validated payload. */
-export const payloadOf = (c: HandoffContext): HandoffPayload => required(c.payload, 'the payload');
+export const payloadOf = (c: HandoffContext): HandoffPayload => required(c.handoff?.payload, 'the payload');
+
+/** The routing decision. */
+export const decisionOf = (c: HandoffContext): RouteDecision => required(c.handoff?.decision, 'the routing decision');
 
 /** The Agent Transfer parameters of the routing decision. */
 export function agentTransferOf(c: HandoffContext): AgentTransferParams {
-  const target = required(c.decision, 'the routing decision').target;
+  const target = decisionOf(c).target;
   if (target.type !== 'agentTransfer') throw new Error(`handoff machine: expected an agentTransfer target, got '${target.type}'`);
   return target.params;
 }
 
 /** The agent or workflow target of the routing decision. */
 export function handOverTargetOf(c: HandoffContext): HandOverTarget {
-  const target = required(c.decision, 'the routing decision').target;
+  const target = decisionOf(c).target;
   if (target.type === 'agentTransfer') throw new Error('handoff machine: an agentTransfer target is queued, not handed over');
   return target;
 }

@@ -4,6 +4,7 @@
 import { assign, enqueueActions, fromPromise, raise, setup, type ParameterizedObject } from 'xstate';
 import { HandoffError } from '../src/errors.js';
 import type { HandoffPayload } from '../src/payload/payload-schema.js';
+import { handoffOf, patchHandoff } from './handoff.parts.js';
 import { deadlineFor, eventTime, isDue, isVoice, remainingMs, withDeadline } from './handoff.time.js';
 import type {
   AgentCheckInput,
@@ -187,17 +188,19 @@ const base = setup({
       return {
         now: eventTime(context, event),
         sequence: context.sequence + 1,
-        invocation: { reason: event.reason, parameters: event.parameters },
-        payload: null,
-        decision: null,
-        explanation: null,
-        deliveryAttempts: 0,
+        handoff: {
+          invocation: { reason: event.reason, parameters: event.parameters },
+          payload: null,
+          decision: null,
+          explanation: null,
+          deliveryAttempts: 0,
+          voiceTransfer: null,
+          agentReturnReason: null,
+          targetResult: null,
+        },
         queue: null,
         offeredAgentId: null,
         agentId: null,
-        voiceTransfer: null,
-        agentReturnReason: null,
-        targetResult: null,
         ignored: null,
         failure: null,
       };
@@ -208,13 +211,13 @@ const base = setup({
     appendAgentMessage: assign(({ context, event }) =>
       event.type === 'agent.message' ? appendTranscript(context, { role: 'agent', text: event.text, at: eventTime(context, event) }) : {},
     ),
-    countAttempt: assign({ deliveryAttempts: ({ context }) => context.deliveryAttempts + 1 }),
+    countAttempt: assign(({ context }) => patchHandoff(context, { deliveryAttempts: handoffOf(context).deliveryAttempts + 1 })),
     recordFailure: assign(({ context, event }, params: { stage: FailureStage }) => ({
       now: eventTime(context, event),
       failure: failureOf(context, event, params.stage),
     })),
     enterQueue: assign(({ context, event }) => {
-      const target = context.decision?.target;
+      const target = context.handoff?.decision?.target;
       const named = target?.type === 'agentTransfer' && target.params.agents !== undefined;
       const now = eventTime(context, event);
       return {
@@ -237,14 +240,14 @@ const base = setup({
     connectAgent: assign(({ context, event }) => ({
       agentId: event.type === 'agent.accepted' ? event.agentId : context.agentId,
       offeredAgentId: null,
-      voiceTransfer: isVoice(context) ? context.settings.agentTransfer.voiceTransferMode : null,
+      ...patchHandoff(context, { voiceTransfer: isVoice(context) ? context.settings.agentTransfer.voiceTransferMode : null }),
     })),
-    recordAgentEnd: assign({
-      agentReturnReason: ({ event }) => (event.type === 'agent.ended' ? (event.returnReason ?? 'resolved') : null),
-    }),
-    recordTargetResult: assign({
-      targetResult: ({ event }) => (event.type === 'target.completed' ? (event.result ?? null) : null),
-    }),
+    recordAgentEnd: assign(({ context, event }) =>
+      patchHandoff(context, { agentReturnReason: event.type === 'agent.ended' ? (event.returnReason ?? 'resolved') : null }),
+    ),
+    recordTargetResult: assign(({ context, event }) =>
+      patchHandoff(context, { targetResult: event.type === 'target.completed' ? (event.result ?? null) : null }),
+    ),
     allowAi: assign({ aiMayRespond: true }),
     silenceAi: assign({ aiMayRespond: false }),
   },
@@ -258,7 +261,7 @@ const base = setup({
     isStale: ({ context, event }) =>
       (event.type === 'automation.ack' || event.type === 'automation.error') && event.sequence !== undefined && event.sequence !== context.sequence,
     canRetryDelivery: ({ context, event }) =>
-      context.deliveryAttempts < context.settings.delivery.maxAttempts && !(event.type === 'automation.error' && event.retryable === false),
+      handoffOf(context).deliveryAttempts < context.settings.delivery.maxAttempts && !(event.type === 'automation.error' && event.retryable === false),
     canReturnToAi: ({ context }) => !context.aiSessionTerminated,
     errorHandlingReturnsToAi: ({ context }) => !context.aiSessionTerminated && context.settings.delivery.onFailure.then === 'returnToAi',
     targetFailureReturnsToAi: ({ context }) => !context.aiSessionTerminated && context.settings.target.onFailure.then === 'returnToAi',
@@ -270,7 +273,7 @@ const base = setup({
     isHostEvent: ({ event }) => !event.type.startsWith('xstate.'),
     inNamedAgentScope: ({ context }) => context.queue?.scope === 'namedAgents',
     wasEscalated: ({ context }) => {
-      const target = context.decision?.target;
+      const target = context.handoff?.decision?.target;
       return context.queue?.scope === 'queue' && target?.type === 'agentTransfer' && target.params.agents !== undefined;
     },
     offerMade: ({ context }) => context.queue?.offerMade === true,
@@ -278,7 +281,7 @@ const base = setup({
       (event.type === 'agent.accepted' || event.type === 'agent.rejected' || event.type === 'agent.offered') && event.agentId === context.offeredAgentId,
     isConnectedAgent: ({ context, event }) =>
       (event.type === 'agent.message' || event.type === 'agent.ended') && event.agentId === context.agentId,
-    botLeftTheCall: ({ context }) => context.voiceTransfer === 'refer',
+    botLeftTheCall: ({ context }) => context.handoff?.voiceTransfer === 'refer',
     afterAgentIs: ({ context }, params: { then: 'returnToAi' | 'dialog' | 'end' }) => {
       const then = context.settings.agentTransfer.afterAgent.then;
       return then === params.then && (then !== 'returnToAi' || !context.aiSessionTerminated);
@@ -334,7 +337,7 @@ const withNotices = base.extend({
         returned: {
           reason: params.reason,
           at: eventTime(context, event),
-          ...(params.reason === 'agentEnded' && context.agentReturnReason !== null ? { agentReason: context.agentReturnReason } : {}),
+          ...(params.reason === 'agentEnded' && context.handoff?.agentReturnReason != null ? { agentReason: context.handoff.agentReturnReason } : {}),
         },
       });
       enqueue({ type: 'notify', params: { kind: 'returnedToAi' } });

@@ -13,7 +13,7 @@ export function isVoice(context: Pick<HandoffContext, 'conversation'>): boolean 
 /** The backoff before the next delivery attempt: doubles per failed attempt, capped. */
 export function backoffMs(context: HandoffContext): number {
   const { initialBackoffMs, maxBackoffMs } = context.settings.delivery;
-  const exponent = Math.max(0, context.deliveryAttempts - 1);
+  const exponent = Math.max(0, (context.handoff?.deliveryAttempts ?? 0) - 1);
   return Math.min(maxBackoffMs, initialBackoffMs * 2 ** exponent);
 }
 
@@ -41,7 +41,7 @@ export function deadlineFor(timer: TimerName, context: HandoffContext, now: numb
     case 'namedAgentWait': {
       // Named agents are waited for from the moment the user joined the queue, across offers.
       const queue = context.queue;
-      const target = context.decision?.target;
+      const target = context.handoff?.decision?.target;
       if (queue?.scope !== 'namedAgents' || target?.type !== 'agentTransfer') return null;
       return queue.enteredAt + target.params.waitForAgentSeconds * 1000;
     }

@@ -193,7 +193,25 @@ export type VoiceTransferMode = LifecycleSettings['agentTransfer']['voiceTransfe
 /** The router's explanation of its decision, kept verbatim (it must be JSON-serialisable). */
 export type RouteExplanation = unknown;
 
-/** The machine's context: everything the agent needs, and everything a restored actor needs to resume. */
+/** What the current handoff was asked for and what it produced: set by `handoff.invoke`, kept until the next one. */
+export interface HandoffRecord {
+  readonly invocation: HandoffInvocation;
+  /** The validated payload, exactly as `buildPayload` returned it. */
+  readonly payload: HandoffPayload | null;
+  readonly decision: RouteDecision | null;
+  readonly explanation: RouteExplanation;
+  readonly deliveryAttempts: number;
+  readonly voiceTransfer: VoiceTransferMode | null;
+  readonly agentReturnReason: AgentReturnReason | null;
+  readonly targetResult: JsonValue | null;
+}
+
+/**
+ * The machine's context: everything the agent needs, and everything a restored actor needs to resume.
+ * Keep it at most 19 keys: every `assign` copies it with `Object.assign`, and V8 makes a copy of 20
+ * keys or more a slow dictionary object (about 15x the cost per copy), so per-handoff fields that
+ * change rarely live in `handoff`.
+ */
 export interface HandoffContext {
   readonly conversation: Conversation;
   readonly settings: LifecycleSettings;
@@ -204,21 +222,14 @@ export interface HandoffContext {
   readonly deadlines: Deadlines;
   /** The handoff sequence number: 0 before the first handoff; part of every idempotency key. */
   readonly sequence: number;
-  readonly invocation: HandoffInvocation | null;
-  /** The validated payload, exactly as `buildPayload` returned it. */
-  readonly payload: HandoffPayload | null;
-  readonly decision: RouteDecision | null;
-  readonly explanation: RouteExplanation;
+  /** The current (or last) handoff; `null` before the first one. */
+  readonly handoff: HandoffRecord | null;
   /** The latest transcript entries (at most `session.transcriptExcerptSize`). */
   readonly transcript: readonly TranscriptEntry[];
-  readonly deliveryAttempts: number;
   readonly queue: QueueStatus | null;
   readonly offeredAgentId: string | null;
   /** The one live agent, while `liveAgent` (and afterwards, until the next handoff). */
   readonly agentId: string | null;
-  readonly voiceTransfer: VoiceTransferMode | null;
-  readonly agentReturnReason: AgentReturnReason | null;
-  readonly targetResult: JsonValue | null;
   /** True only in `aiHandling`: the host checks it before letting the AI answer. */
   readonly aiMayRespond: boolean;
   /** Set when `session: 'terminate'` took effect: every return to the AI ends the conversation instead. */

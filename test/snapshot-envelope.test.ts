@@ -22,19 +22,19 @@ describe('snapshot envelope', () => {
   });
 
   it('reports another schema version as UNSUPPORTED_SNAPSHOT_VERSION, whatever its shape', () => {
-    expect(failure({ schemaVersion: 2, machine: {} })).toMatchInlineSnapshot(`
+    expect(failure({ schemaVersion: 3, machine: {} })).toMatchInlineSnapshot(`
       {
         "code": "UNSUPPORTED_SNAPSHOT_VERSION",
         "issues": [
           {
             "code": "unsupported_version",
-            "message": "schema version 2 is not supported; this library reads version 1",
+            "message": "schema version 3 is not supported; this library reads version 2",
             "path": [
               "schemaVersion",
             ],
           },
         ],
-        "message": "Stored snapshot of conversation "c7" cannot be read: schema version 2 is not supported; this library reads version 1",
+        "message": "Stored snapshot of conversation "c7" cannot be read: schema version 3 is not supported; this library reads version 2",
       }
     `);
   });
@@ -44,7 +44,7 @@ describe('snapshot envelope', () => {
     expect(failure([1]).code).toBe('CORRUPT_SNAPSHOT');
     expect(failure({ state: {} }).message).toBe('Stored snapshot of conversation "c7" is corrupt: expected schemaVersion to be an integer >= 1, got null');
     expect(failure({ schemaVersion: '1', state: {} }).code).toBe('CORRUPT_SNAPSHOT');
-    expect(failure({ schemaVersion: 1 }).message).toBe('Stored snapshot of conversation "c7" is corrupt: expected a state beside the schemaVersion');
+    expect(failure({ schemaVersion: snapshotSchemaVersion }).message).toBe('Stored snapshot of conversation "c7" is corrupt: expected a state beside the schemaVersion');
   });
 
   it('validates the state with parse and keeps zod issues unchanged on failure', () => {

@@ -178,7 +178,7 @@ describe.skipIf(skipPostgres)('PostgreSQL store on a real server', () => {
     const [a, , table] = await fresh();
     await a.save('fine', 0, { snapshot: sealSnapshot({ n: 1 }), nextDeadline: 5 });
     await a.save('edited', 0, { snapshot: sealSnapshot({ n: 2 }), nextDeadline: 5 });
-    await poolA.query(`UPDATE ${table} SET snapshot = '{"schemaVersion": 2, "machine": {}}' WHERE conversation_id = 'edited'`);
+    await poolA.query(`UPDATE ${table} SET snapshot = '{"schemaVersion": 99, "machine": {}}' WHERE conversation_id = 'edited'`);
     const edited = await a.load('edited');
     expect(() => openSnapshot('edited', edited!.snapshot)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_SNAPSHOT_VERSION' }) as Error);
     expect(openSnapshot('fine', (await a.load('fine'))!.snapshot)).toEqual({ n: 1 });

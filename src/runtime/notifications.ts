@@ -68,12 +68,12 @@ export function notificationOf(conversationId: string, kind: NoticeKind, context
   const base: NotificationBase = { conversationId, sequence: context.sequence, at: context.now };
   switch (kind) {
     case 'handoffStarted':
-      return { ...base, type: 'handoffRequested', reason: context.invocation?.reason ?? null };
+      return { ...base, type: 'handoffRequested', reason: context.handoff?.invocation.reason ?? null };
     case 'delivered':
       return { ...base, type: 'delegated' };
     case 'routed':
       // The runtime's routeHandoff puts the router's own explanation (or null) in context.
-      return { ...base, type: 'routed', decision: context.decision, explanation: context.explanation as RouteExplanation | null };
+      return { ...base, type: 'routed', decision: context.handoff?.decision ?? null, explanation: (context.handoff === null ? null : context.handoff.explanation) as RouteExplanation | null };
     case 'queued':
       return {
         ...base,
@@ -92,11 +92,11 @@ export function notificationOf(conversationId: string, kind: NoticeKind, context
     case 'agentConnected':
       return { ...base, type: 'agentConnected', agentId: context.agentId };
     case 'handedOver':
-      return { ...base, type: 'handedOver', target: context.decision?.target ?? null };
+      return { ...base, type: 'handedOver', target: context.handoff?.decision?.target ?? null };
     case 'postAgentDialog':
       return { ...base, type: 'postAgentDialog', dialog: context.settings.agentTransfer.afterAgent.dialog ?? null };
     case 'deliveryRetry':
-      return { ...base, type: 'deliveryRetry', attempt: context.deliveryAttempts, failure: context.failure };
+      return { ...base, type: 'deliveryRetry', attempt: context.handoff?.deliveryAttempts ?? 0, failure: context.failure };
     case 'failed':
       return { ...base, type: 'failed', failure: context.failure };
     case 'returnedToAi':

@@ -2,7 +2,7 @@ import { HandoffError, type HandoffIssue } from '../errors.js';
 import type { JsonValue } from './store/store.js';
 
 /** The snapshot schema version this library writes and reads. */
-export const snapshotSchemaVersion = 1;
+export const snapshotSchemaVersion = 2;
 
 /**
  * What a store holds for a conversation: the runtime's state tagged with the schema that wrote it.

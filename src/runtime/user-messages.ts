@@ -20,8 +20,9 @@ export function formatWait(seconds: number): string {
  */
 export function renderUserMessage(config: HandoffConfig, context: HandoffContext, message: UserMessage): UserMessageOut | undefined {
   if (message.kind === 'handoff') {
-    if (!context.payload) return undefined;
-    const resolved = resolveHandoffMessage(config, context.conversation, context.payload);
+    const payload = context.handoff?.payload;
+    if (!payload) return undefined;
+    const resolved = resolveHandoffMessage(config, context.conversation, payload);
     if (!resolved) return undefined;
     return resolved.mode === 'custom' ? { kind: 'handoff', text: resolved.text } : { kind: 'handoff', instructions: resolved.instructions };
   }

@@ -108,7 +108,7 @@ const inputs: Record<string, HandoffInput> = {
 
 // Value plus the few context facts guards branch on (bounded: no counters that grow).
 const serializeState = (s: Snapshot): string =>
-  JSON.stringify([s.value, s.context.queue?.scope, s.context.queue?.offerMade, s.context.deliveryAttempts, s.context.aiSessionTerminated, s.context.voiceTransfer]);
+  JSON.stringify([s.value, s.context.queue?.scope, s.context.queue?.offerMade, s.context.handoff?.deliveryAttempts ?? 0, s.context.aiSessionTerminated, s.context.handoff?.voiceTransfer ?? null]);
 
 const pathsFor = (input: HandoffInput): StatePath<Snapshot, HandoffEvent>[] =>
   getShortestPaths(handoffMachine, { input, events: eventsFor as never, serializeState });

@@ -23,7 +23,7 @@ describe('path 1: handoff.invoke in aiHandling', () => {
     expect(h.calls.map((c) => c.name).slice(0, 2)).toEqual(['buildPayload', 'deliverToAutomationNode']);
     expect(h.actions.findIndex((a) => a.type === 'sendMessageToUser')).toBeLessThan(h.actions.findIndex((a) => (a.params as { kind: string }).kind === 'delivered'));
     expect(ctx(h).sequence).toBe(1);
-    expect(ctx(h).invocation).toEqual({ reason: 'user_requested', parameters: { summary: 'Wants a refund' } });
+    expect(ctx(h).handoff?.invocation).toEqual({ reason: 'user_requested', parameters: { summary: 'Wants a refund' } });
   });
 
   it('ignores a disabled event with a reason and never builds a payload', async () => {
@@ -164,9 +164,9 @@ describe('path 3: routing', () => {
   it('keeps the decision and its explanation', async () => {
     const h = createHarness();
     await h.send(invoke);
-    expect(ctx(h).decision).toEqual({ target: queueTarget(), rule: 'to-support' });
-    expect(ctx(h).explanation).toEqual({ winner: 'to-support' });
-    expect(h.callsOf('routeHandoff')[0]!.input.payload).toBe(ctx(h).payload);
+    expect(ctx(h).handoff?.decision).toEqual({ target: queueTarget(), rule: 'to-support' });
+    expect(ctx(h).handoff?.explanation).toEqual({ winner: 'to-support' });
+    expect(h.callsOf('routeHandoff')[0]!.input.payload).toBe(ctx(h).handoff?.payload);
   });
 
   it('fails into error handling when routing fails', async () => {
@@ -349,7 +349,7 @@ describe('path 5: liveAgent', () => {
     await toLiveAgent(h);
     await h.send({ type: 'agent.ended', agentId: 'agent-7', returnReason: 'unresolved' });
     expect(ctx(h).ended).toMatchObject({ reason: 'agentEnded' });
-    expect(ctx(h).agentReturnReason).toBe('unresolved');
+    expect(ctx(h).handoff?.agentReturnReason).toBe('unresolved');
   });
 });
 
@@ -420,7 +420,7 @@ describe('path 6: the user cancels, leaves, idles out; voice transfers', () => {
   it('records a refer transfer: the bot left the call, so the end of the agent ends the conversation', async () => {
     const h = createHarness({ conversation: voice });
     await toLiveAgent(h);
-    expect(ctx(h).voiceTransfer).toBe('refer');
+    expect(ctx(h).handoff?.voiceTransfer).toBe('refer');
     await h.send({ type: 'agent.ended', agentId: 'agent-7' });
     expect(ctx(h).ended).toMatchObject({ reason: 'agentEnded', detail: 'refer' });
   });
@@ -428,7 +428,7 @@ describe('path 6: the user cancels, leaves, idles out; voice transfers', () => {
   it('records an invite transfer: the bot stays on the call and resumes after the agent', async () => {
     const h = createHarness({ conversation: voice, settings: (s) => { s.agentTransfer.voiceTransferMode = 'invite'; } });
     await toLiveAgent(h);
-    expect(ctx(h).voiceTransfer).toBe('invite');
+    expect(ctx(h).handoff?.voiceTransfer).toBe('invite');
     await h.send({ type: 'agent.ended', agentId: 'agent-7', returnReason: 'handBack' });
     expect(h.state()).toBe('aiHandling');
     expect(ctx(h).returned).toMatchObject({ reason: 'agentEnded', agentReason: 'handBack' });
@@ -454,7 +454,7 @@ describe('path 7: another conversational agent or a workflow', () => {
     expect(h.callsOf('handOverToTarget')[0]!.input.target).toEqual({ type: 'agent', params: { agent: 'billing-bot' } });
     await h.send({ type: 'target.completed', result: { refunded: true } });
     expect(h.state()).toBe('aiHandling');
-    expect(ctx(h).targetResult).toEqual({ refunded: true });
+    expect(ctx(h).handoff?.targetResult).toEqual({ refunded: true });
     expect(ctx(h).returned).toMatchObject({ reason: 'targetCompleted' });
   });
 
