@@ -27,8 +27,8 @@ export const queued = handoffSetup.createStateConfig({
   description: 'Waiting for a live agent, named agents first, with the waiting experience.',
   tags: 'waiting',
   initial: 'enqueuing',
-  entry: ['enterQueue', start('maxQueueWait'), start('queueOffer')],
-  exit: [stop('maxQueueWait'), stop('queueOffer')],
+  entry: ['enterQueue', start('maxQueueWait', 'queueOffer')],
+  exit: stop('maxQueueWait', 'queueOffer'),
   after: { maxQueueWait: timer('maxQueueWait'), queueOffer: timer('queueOffer') },
   on: {
     'clock.tick': [
@@ -96,8 +96,8 @@ export const queued = handoffSetup.createStateConfig({
       on: { 'clock.tick': errorHandling('enqueue', true) },
     },
     waiting: {
-      entry: [start('periodicMessage'), start('namedAgentWait')],
-      exit: [stop('periodicMessage'), stop('namedAgentWait')],
+      entry: start('periodicMessage', 'namedAgentWait'),
+      exit: stop('periodicMessage', 'namedAgentWait'),
       after: { periodicMessage: timer('periodicMessage'), namedAgentWait: timer('namedAgentWait') },
       on: {
         'clock.tick': [

@@ -13,10 +13,10 @@ export const ENDED = '#handoff.ended';
 
 /** The guard of a `clock.tick` transition that fires when `timer` is due. */
 export const due = (timer: TimerName) => ({ type: 'isDue', params: { timer } }) as const;
-/** Starts `timer`: sets its deadline from the event's time. */
-export const start = (timer: TimerName) => ({ type: 'startTimer', params: { timer } }) as const;
-/** Stops `timer`: removes its deadline. */
-export const stop = (timer: TimerName) => ({ type: 'stopTimer', params: { timer } }) as const;
+/** Starts `timers`: sets their deadlines from the event's time. */
+export const start = (...timers: TimerName[]) => ({ type: 'startTimer', params: { timers } }) as const;
+/** Stops `timers`: removes their deadlines. */
+export const stop = (...timers: TimerName[]) => ({ type: 'stopTimer', params: { timers } }) as const;
 /** An XState timer only raises a `clock.tick` at its deadline; the tick handlers take the transition. */
 export const timer = (t: TimerName) => ({ guard: { type: 'isPending', params: { timer: t } }, actions: { type: 'raiseTick', params: { timer: t } } }) as const;
 /** Tells the host what happened. */

@@ -142,14 +142,18 @@ const base = setup({
 
     // Time.
     syncClock: assign({ now: ({ context, event }) => eventTime(context, event) }),
-    startTimer: assign(({ context, event }, params: { timer: TimerName }) => {
+    // One assign for all of a state's timers: every assign copies the context and the snapshot.
+    startTimer: assign(({ context, event }, params: { timers: readonly TimerName[] }) => {
       const now = eventTime(context, event);
-      return { now, deadlines: withDeadline(context.deadlines, params.timer, deadlineFor(params.timer, context, now)) };
+      let deadlines = context.deadlines;
+      for (const timer of params.timers) deadlines = withDeadline(deadlines, timer, deadlineFor(timer, context, now));
+      return { now, deadlines };
     }),
-    stopTimer: assign(({ context, event }, params: { timer: TimerName }) => ({
-      now: eventTime(context, event),
-      deadlines: withDeadline(context.deadlines, params.timer, null),
-    })),
+    stopTimer: assign(({ context, event }, params: { timers: readonly TimerName[] }) => {
+      let deadlines = context.deadlines;
+      for (const timer of params.timers) deadlines = withDeadline(deadlines, timer, null);
+      return { now: eventTime(context, event), deadlines };
+    }),
     /** An `after` timer only turns into a `clock.tick` at its own deadline: the tick handlers decide. */
     raiseTick: raise(({ context }, params: { timer: TimerName }) => ({
       type: 'clock.tick' as const,
