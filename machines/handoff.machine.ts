@@ -35,6 +35,7 @@ export type {
   HandoffEventType,
   HandoffInput,
   HandoffOutput,
+  HandoffRecord,
 } from './handoff.types.js';
 
 /** The context a new conversation starts with. */
