@@ -71,7 +71,7 @@ export type { RuntimeClock } from './runtime/clock.js';
 
 // The handoff lifecycle machine
 export { handoffMachine, initialHandoffContext } from '../machines/handoff.machine.js';
-export type { HandoffContext, HandoffEvent, HandoffEventType, HandoffInput, HandoffOutput } from '../machines/handoff.machine.js';
+export type { HandoffContext, HandoffEvent, HandoffEventType, HandoffInput, HandoffOutput, HandoffRecord } from '../machines/handoff.machine.js';
 export { agentReturnReasons, ignoreReasons, timerNames } from '../machines/handoff.types.js';
 export type { AgentReturnReason, BuildPayloadInput, CancelQueueInput, Deadlines, DeliveryInput, EndReason, EnqueueInput, EnqueueResult, FailureStage, HandoffActorTypes, HandoffEnd, HandoffEventSettings, HandoffFailure, HandOverInput, HandOverTarget, IgnoredEvent, IgnoreReason, Notice, NoticeKind, QueueExitReason, QueueScope, QueueStatus, RelayedMessage, ReturnToAi, ReturnToAiReason, RouteInput, RouteResult, TimerName, UserLeftHow, UserMessage, UserMessageKind, VoiceTransferMode } from '../machines/handoff.types.js';
 export { aiMayRespond, conversationOwner, missingProvisions, nextDeadline, pendingTimeouts, stateKey, topState } from '../machines/handoff.selectors.js';
