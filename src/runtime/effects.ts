@@ -1,39 +1,13 @@
 // The machine's invoked actors, seen from the runtime: each invocation is an effect the runtime runs
 // itself, after deciding when it may (a write only once its intent is saved), and settles.
-import type { HandoffPayload } from '../payload/payload-schema.js';
-import type {
-  AgentCheckInput,
-  AvailabilityResult,
-  BuildPayloadInput,
-  BusinessHoursResult,
-  CancelQueueInput,
-  DeliveryInput,
-  DeliveryReceipt,
-  EnqueueInput,
-  EnqueueResult,
-  HandOverInput,
-  RouteInput,
-  RouteResult,
-} from '../../machines/handoff.types.js';
-
-/** Input and output of every actor the runtime provides, by name. */
-export interface EffectIo {
-  buildPayload: [BuildPayloadInput, HandoffPayload];
-  deliverToAutomationNode: [DeliveryInput, DeliveryReceipt];
-  routeHandoff: [RouteInput, RouteResult];
-  checkBusinessHours: [AgentCheckInput, BusinessHoursResult];
-  checkAgentAvailability: [AgentCheckInput, AvailabilityResult];
-  enqueueForAgent: [EnqueueInput, EnqueueResult];
-  cancelQueue: [CancelQueueInput, unknown];
-  handOverToTarget: [HandOverInput, unknown];
-}
+import type { HandoffActorTypes } from '../../machines/handoff.types.js';
 
 /** The name of an actor the runtime provides. */
-export type EffectName = keyof EffectIo;
+export type EffectName = keyof HandoffActorTypes;
 
 /** Runs one effect for a conversation; a rejection is the step's failure. */
 export type EffectExecutors = {
-  readonly [K in EffectName]: (conversationId: string, input: EffectIo[K][0], signal: AbortSignal) => Promise<EffectIo[K][1]>;
+  readonly [K in EffectName]: (conversationId: string, input: HandoffActorTypes[K]['input'], signal: AbortSignal) => Promise<HandoffActorTypes[K]['output']>;
 };
 
 /**

@@ -3,7 +3,8 @@
 import { fromPromise } from 'xstate';
 import { handoffMachine } from '../../machines/handoff.machine.js';
 import type { HandoffContext, NoticeKind, UserMessage } from '../../machines/handoff.types.js';
-import type { EffectIo, EffectName } from './effects.js';
+import type { HandoffActorTypes } from '../../machines/handoff.types.js';
+import type { EffectName } from './effects.js';
 
 /** A host action the machine executed, kept until the state it belongs to is saved. */
 export type OutboxEntry =
@@ -35,7 +36,7 @@ function hostOf(system: object): MachineHost {
 }
 
 const effect = <K extends EffectName>(name: K) =>
-  fromPromise<EffectIo[K][1], EffectIo[K][0]>(({ input, system, signal }) => hostOf(system as object).register(name, input, signal));
+  fromPromise<HandoffActorTypes[K]['output'], HandoffActorTypes[K]['input']>(({ input, system, signal }) => hostOf(system as object).register(name, input, signal));
 
 /** The handoff machine as the runtime runs it: effects and host actions go to the actor's host. */
 export const runtimeHandoffMachine = handoffMachine.provide({

@@ -7,20 +7,10 @@ import type { Target } from '../../src/routing/target-schema.js';
 import { handoffMachine } from '../../machines/handoff.machine.js';
 import { nextDeadline, stateKey } from '../../machines/handoff.selectors.js';
 import type {
-  AgentCheckInput,
-  AvailabilityResult,
   BuildPayloadInput,
-  BusinessHoursResult,
-  CancelQueueInput,
-  DeliveryInput,
-  DeliveryReceipt,
-  EnqueueInput,
-  EnqueueResult,
+  HandoffActorTypes,
   HandoffEvent,
   HandoffEventSettings,
-  HandOverInput,
-  RouteInput,
-  RouteResult,
 } from '../../machines/handoff.types.js';
 
 /** 2025-06-02T09:00:00Z: the conversations in tests start here. */
@@ -35,16 +25,7 @@ export const queueTarget = (extra: Partial<Extract<Target, { type: 'agentTransfe
 });
 
 /** The actors the runtime provides, keyed by name, with their input and output. */
-export interface ActorIo {
-  buildPayload: [BuildPayloadInput, HandoffPayload];
-  deliverToAutomationNode: [DeliveryInput, DeliveryReceipt];
-  routeHandoff: [RouteInput, RouteResult];
-  checkBusinessHours: [AgentCheckInput, BusinessHoursResult];
-  checkAgentAvailability: [AgentCheckInput, AvailabilityResult];
-  enqueueForAgent: [EnqueueInput, EnqueueResult];
-  cancelQueue: [CancelQueueInput, unknown];
-  handOverToTarget: [HandOverInput, unknown];
-}
+export type ActorIo = { [K in keyof HandoffActorTypes]: [HandoffActorTypes[K]['input'], HandoffActorTypes[K]['output']] };
 export type ActorName = keyof ActorIo;
 export const actorNames: readonly ActorName[] = [
   'buildPayload',
