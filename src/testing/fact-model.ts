@@ -13,6 +13,8 @@ export interface FactLocation {
 
 /** A fact condition that must come out `want` for a plan to reach its goal. */
 export interface Literal extends FactLocation {
+  /** The same for every literal on one place (see `locationKey`). */
+  readonly key: string;
   readonly predicate: FactPredicate;
   readonly want: boolean;
 }
@@ -21,17 +23,22 @@ export interface Literal extends FactLocation {
 interface LocationNode {
   readonly templates: { readonly operator: ConditionOperator; readonly value: ConditionValue | undefined }[];
   readonly children: Map<string, { readonly segment: PathSegment; readonly node: LocationNode }>;
+  /** Candidate values from this place's conditions, deduplicated (computed once). */
+  own?: readonly unknown[];
+  /** Candidate values from the conditions on places below this one (computed once). */
+  below?: readonly unknown[];
 }
 
 /** Every place the rules read, as a tree per fact: what the facts builder fills in. */
 export interface FactModel {
   readonly facts: ReadonlyMap<string, LocationNode>;
   /** The location and compiled predicate of every fact condition. */
-  readonly leaves: ReadonlyMap<FactCondition, { readonly location: FactLocation; readonly predicate: FactPredicate }>;
+  readonly leaves: ReadonlyMap<FactCondition, { readonly location: FactLocation; readonly key: string; readonly predicate: FactPredicate }>;
 }
 
-// A marker for "leave this key out" among candidate values.
+// Markers among candidate values: "leave this key out", and "an object with the places below".
 const missing: unique symbol = Symbol('missing');
+const container: unique symbol = Symbol('container');
 type Candidate = unknown;
 
 // Values of the wrong type or shape, mixed into every place so that rules meet what real payloads hold.
@@ -51,7 +58,7 @@ export function factModel(rules: ConnectionRules): FactModel {
 
 function buildModel(rules: ConnectionRules): FactModel {
   const facts = new Map<string, LocationNode>();
-  const leaves = new Map<FactCondition, { location: FactLocation; predicate: FactPredicate }>();
+  const leaves = new Map<FactCondition, { location: FactLocation; key: string; predicate: FactPredicate }>();
   const visit = (condition: Condition): void => {
     if ('all' in condition) condition.all.forEach(visit);
     else if ('any' in condition) condition.any.forEach(visit);
@@ -74,30 +81,32 @@ function buildModel(rules: ConnectionRules): FactModel {
         node = child.node;
       }
       node.templates.push({ operator: condition.operator, value: condition.value });
-      leaves.set(condition, { location: { fact: condition.fact, segments }, predicate: operatorPredicate(condition.operator, condition.value) });
+      const location = { fact: condition.fact, segments };
+      leaves.set(condition, { location, key: locationKey(location), predicate: operatorPredicate(condition.operator, condition.value) });
     }
   };
   for (const rule of rules.rules) visit(rule.conditions);
   return { facts, leaves };
 }
 
+/** A key per place: literals with one key see the same value. */
+export function locationKey(location: FactLocation): string {
+  return JSON.stringify([location.fact, ...location.segments.map(String)]);
+}
+
 /**
- * Whether `next` can hold together with the literals already planned on the very same place (not
- * counting places above or below it): some candidate value satisfies them all. Planning asks this
- * to avoid choosing, say, `intent equal "refund"` to fail for an earlier rule when the goal needs it.
+ * Whether `next` can hold together with `same`, the literals already planned on the very same
+ * place (not counting places above or below it): some candidate value satisfies them all. Planning
+ * asks this to avoid choosing, say, `intent equal "refund"` to fail for an earlier rule when the
+ * goal needs it to hold.
  */
-export function consistentAt(model: FactModel, planned: readonly Literal[], next: Literal): boolean {
-  const same = planned.filter((l) => l.fact === next.fact && samePath(l.segments, next.segments));
+export function consistentAt(model: FactModel, same: readonly Literal[], next: Literal): boolean {
   if (same.length === 0) return true;
   let node = model.facts.get(next.fact);
   for (const segment of next.segments) node = node?.children.get(String(segment))?.node;
-  const values = [undefined, ...noiseValues, ...(node?.templates.flatMap((t) => valuesFor(t.operator, t.value)) ?? [])];
+  const values = [undefined, ...noiseValues, ...(node ? ownCandidates(node) : [])];
   const all = [...same, next];
   return values.some((value) => all.every((l) => l.predicate(value) === l.want));
-}
-
-function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
-  return a.length === b.length && a.every((segment, i) => String(segment) === String(b[i]));
 }
 
 function emptyNode(): LocationNode {
@@ -135,22 +144,28 @@ interface RelativeLiteral {
 function buildNode(node: LocationNode, literals: readonly RelativeLiteral[], top: boolean, choices: Choices): Candidate {
   // Candidates come in groups; a weighted group and one of its members is tried first, so that a
   // fact nobody constrains still looks like a payload most of the time (an object where paths
-  // reach into it, a value a condition names), and only sometimes like noise.
+  // reach into it, a value a condition names), and only sometimes like noise. The object is
+  // built only if it is tried.
   const groups: { readonly weight: number; readonly values: readonly Candidate[] }[] = [
     { weight: 1, values: [missing] },
-    { weight: 4, values: node.children.size > 0 ? [buildContainer(node, literals, choices)] : [] },
-    { weight: 4, values: node.templates.flatMap((t) => valuesFor(t.operator, t.value)) },
+    { weight: 4, values: node.children.size > 0 ? [container] : [] },
+    { weight: 4, values: ownCandidates(node) },
     // At the top a fact that is not an object is what every path condition on it sees (as in
     // json-rules-engine), so the values named below the fact are candidates too.
-    { weight: 1, values: top ? descendantTemplates(node).flatMap((t) => valuesFor(t.operator, t.value)) : [] },
+    { weight: 1, values: top ? belowCandidates(node) : [] },
     { weight: 2, values: noiseValues },
   ];
   const candidates = groups.flatMap((g) => g.values);
   const start = firstTry(groups, choices);
+  let built: Candidate = missing;
   let best: Candidate = missing;
   let bestScore = -1;
   for (let k = 0; k < candidates.length; k++) {
-    const candidate = candidates[(start + k) % candidates.length];
+    let candidate = candidates[(start + k) % candidates.length];
+    if (candidate === container) {
+      built = built === missing ? buildContainer(node, literals, choices) : built;
+      candidate = built;
+    }
     const score = satisfied(candidate, literals, top);
     if (score === literals.length) return fresh(candidate);
     if (score > bestScore) {
@@ -203,10 +218,29 @@ function buildContainer(node: LocationNode, literals: readonly RelativeLiteral[]
   return object;
 }
 
-function descendantTemplates(node: LocationNode): LocationNode['templates'] {
-  const out: LocationNode['templates'] = [];
-  for (const { node: child } of node.children.values()) out.push(...child.templates, ...descendantTemplates(child));
-  return out;
+function ownCandidates(node: LocationNode): readonly unknown[] {
+  node.own ??= unique(node.templates.flatMap((t) => valuesFor(t.operator, t.value)));
+  return node.own;
+}
+
+function belowCandidates(node: LocationNode): readonly unknown[] {
+  if (!node.below) {
+    const out: unknown[] = [];
+    for (const { node: child } of node.children.values()) out.push(...ownCandidates(child), ...belowCandidates(child));
+    node.below = unique(out);
+  }
+  return node.below;
+}
+
+// Keeps the first of values that are the same JSON (and tells 0, "0" and [0] apart, as JSON does).
+function unique(values: readonly unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = JSON.stringify(value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function satisfied(candidate: Candidate, literals: readonly RelativeLiteral[], top: boolean): number {

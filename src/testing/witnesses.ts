@@ -4,7 +4,9 @@ import type { ConnectionRules } from '../rules/rule-schema.js';
 import type { RouteExplanation } from '../routing/explanation.js';
 import { createRouter, type Router } from '../routing/router.js';
 import { goalArbitrary, type RoutingFacts } from './facts.arbitrary.js';
-import { decisionOrder, type Goal } from './goals.js';
+import { conditionHolds, decisionOrder, type Goal } from './goals.js';
+import { factModel } from './fact-model.js';
+import { minimizeFacts } from './minimize.js';
 import { RoutingPropertyError } from './property-error.js';
 import { defaultNumRuns, resolveSeed, showFacts, type PropertyOptions } from './property-options.js';
 import { ruleLabel, toRules, type RulesInput } from './rules-input.js';
@@ -18,7 +20,7 @@ export interface WitnessOptions extends PropertyOptions {
   readonly includeDefault?: boolean;
 }
 
-/** A facts object on which the rule wins, found by the search and shrunk by fast-check. */
+/** A facts object on which the rule wins, found by the search and minimised (no fact, key or item can go). */
 export interface FoundWitness {
   readonly rule: string;
   /** Position of the rule in the file. */
@@ -75,7 +77,7 @@ export interface WitnessReport {
   /** True when every rule has a witness (the default is reported, not required). */
   readonly ok: boolean;
   readonly seed: number;
-  /** The runs allowed per search (per rule, and again per rule for the shadow analysis). */
+  /** The runs allowed per search: per rule, and again per rule without a witness (at most 10 each for a rule the linter proves cannot win). */
   readonly numRuns: number;
   /** One entry per rule, in file order. */
   readonly rules: readonly RuleWitness[];
@@ -85,11 +87,13 @@ export interface WitnessReport {
 /**
  * Looks for a witness per rule: a facts object on which that rule wins. The search is bounded: it
  * tries `numRuns` facts objects aimed at the rule winning (its conditions true, every rule ranked
- * before it false), shrinks the first witness it finds, and when none is found it tries `numRuns`
- * more aimed at the rule's conditions holding and asks the router's `explain` which rule won each
- * time. A rule ranked before it that held every time it held is reported as shadowing it; one whose
- * conditions never held is reported as such. Neither is a proof: the report says "no witness found
- * in N runs", never "cannot win". Returns a report; see `assertEveryRuleCanWin`.
+ * before it false), minimises the first witness it finds (no fact, key or item can go), and when none is found it tries `numRuns`
+ * more aimed at the rule's conditions holding and asks the router's `explain` which rules held
+ * each time. A rule ranked before it that held every time it held is reported as shadowing it;
+ * conditions that never held are reported as such. Neither is a proof: the report says "no
+ * witness found in N runs", never "cannot win". What the rule linter proves (a shadowing rule,
+ * conditions that can never hold) is quoted beside it, and such a rule gets a short search of
+ * at most 10 runs each way instead. Returns a report; see `assertEveryRuleCanWin`.
  *
  * @example
  * ```ts
@@ -106,19 +110,22 @@ export async function findWitnesses(rules: RulesInput, options: WitnessOptions =
   const seed = resolveSeed(options);
   const numRuns = options.numRuns ?? defaultNumRuns;
   const host = options.dynamicFacts === 'host';
-  const search = { loaded, router, seed, numRuns, host };
+  // Without a host behind the dynamic facts, which rules hold can be read off the facts directly.
+  const direct = !host && options.router?.businessHours === undefined && options.router?.agentsAvailable === undefined;
+  const search = { loaded, router, seed, host, direct };
 
+  // The linter is sound: a rule it proves can never win gets a short search only (a witness found
+  // anyway would still be reported, as a witness is the ground truth).
+  const findings = lintConnectionRules(loaded);
   const entries: RuleWitness[] = [];
-  let findings: readonly LintFinding[] | undefined;
   for (const [index, rule] of loaded.rules.entries()) {
-    const direct = await searchWinner(search, { kind: 'wins', index }, rule.name);
-    if (direct) entries.push({ rule: rule.name, index, found: true, facts: direct.facts, runs: direct.runs, explanation: await router.explain(direct.facts) });
-    else {
-      findings ??= lintConnectionRules(loaded);
-      entries.push(await analyseMissing(search, index, findings));
-    }
+    const proof = proofFor(findings, index);
+    const runs = proof === undefined ? numRuns : Math.min(numRuns, provedRuns);
+    const witness = await searchWinner(search, { kind: 'wins', index }, rule.name, runs);
+    if (witness) entries.push({ rule: rule.name, index, found: true, facts: witness.facts, runs: witness.runs, explanation: await router.explain(witness.facts) });
+    else entries.push(await analyseMissing(search, index, runs, proof));
   }
-  const fallback = await searchWinner(search, { kind: 'default' }, null);
+  const fallback = await searchWinner(search, { kind: 'default' }, null, numRuns);
   return {
     ok: entries.every((entry) => entry.found),
     seed,
@@ -157,30 +164,34 @@ export async function assertEveryRuleCanWin(rules: RulesInput, options: WitnessO
   throw new RoutingPropertyError(lines.join('\n'), report);
 }
 
+// Runs per search for a rule the linter proves can never win.
+const provedRuns = 10;
+
 interface Search {
   readonly loaded: ConnectionRules;
   readonly router: Router;
   readonly seed: number;
-  readonly numRuns: number;
   readonly host: boolean;
+  /** True when no host computes dynamic facts, so `heldRules` may evaluate the facts directly. */
+  readonly direct: boolean;
 }
 
-// fast-check looks for a counterexample to "`winner` does not win": that is a witness, and it
-// comes back shrunk. A route that throws fails the property too; routing the facts again tells
-// the two apart (and lets the error out).
-async function searchWinner(search: Search, goal: Goal, winner: string | null): Promise<{ facts: RoutingFacts; runs: number } | undefined> {
+// fast-check looks for a counterexample to "`winner` does not win": that is a witness. It is
+// taken unshrunk and minimised directly (see `minimizeFacts`). A route that throws fails the
+// property too; routing the facts again tells the two apart (and lets the error out).
+async function searchWinner(search: Search, goal: Goal, winner: string | null, numRuns: number): Promise<{ facts: RoutingFacts; runs: number } | undefined> {
+  const wins = async (facts: RoutingFacts): Promise<boolean> => (await search.router.route(facts)).rule === winner;
   const details = await fc.check(
-    fc.asyncProperty(goalArbitrary(search.loaded, goal, search.host), async (facts) => (await search.router.route(facts)).rule !== winner),
-    { numRuns: search.numRuns, seed: search.seed },
+    fc.asyncProperty(goalArbitrary(search.loaded, goal, search.host), async (facts) => !(await wins(facts))),
+    { numRuns, seed: search.seed, endOnFailure: true },
   );
   const facts = details.counterexample?.[0];
-  if (!details.failed || facts === undefined) return undefined;
-  const decision = await search.router.route(facts);
-  return decision.rule === winner ? { facts, runs: details.numRuns } : undefined;
+  if (!details.failed || facts === undefined || !(await wins(facts))) return undefined;
+  return { facts: await minimizeFacts(facts, wins), runs: details.numRuns };
 }
 
-async function analyseMissing(search: Search, index: number, findings: readonly LintFinding[]): Promise<RuleWitness> {
-  const { loaded, router, seed, numRuns } = search;
+async function analyseMissing(search: Search, index: number, numRuns: number, proof: string | undefined): Promise<RuleWitness> {
+  const { loaded, router, seed } = search;
   const rule = loaded.rules[index];
   if (!rule) throw new RangeError(`no rule at index ${index}`);
   const order = decisionOrder(loaded);
@@ -189,21 +200,21 @@ async function analyseMissing(search: Search, index: number, findings: readonly 
   const winners = new Map<string | null, number>();
   // The rules ranked before this one that held in every run where it held: each one shadows it there.
   let alwaysBefore: Set<number> | undefined;
-  const held: { facts: RoutingFacts; explanation: RouteExplanation; winner: string | null }[] = [];
-  let failedExample: { facts: RoutingFacts; explanation: RouteExplanation } | undefined;
+  const held: { facts: RoutingFacts; winner: string | null }[] = [];
+  let failedExample: RoutingFacts | undefined;
   for (const [k, facts] of samples.entries()) {
     const decision = await router.route(facts);
     if (decision.rule === rule.name) {
       // Aiming at the conditions alone found what aiming at the win missed: still a witness.
       return { rule: rule.name, index, found: true, facts, runs: numRuns + k + 1, explanation: await router.explain(facts) };
     }
-    const explanation = await router.explain(facts);
-    if (explanation.rules[index]?.held === true) {
+    const holding = await heldRules(search, facts);
+    if (holding[index] === true) {
       winners.set(decision.rule, (winners.get(decision.rule) ?? 0) + 1);
-      held.push({ facts, explanation, winner: decision.rule });
-      const before = new Set(explanation.rules.filter((r) => r.held && ranksBefore.has(r.index)).map((r) => r.index));
+      held.push({ facts, winner: decision.rule });
+      const before = new Set([...ranksBefore].filter((i) => holding[i] === true));
       alwaysBefore = alwaysBefore === undefined ? before : new Set([...alwaysBefore].filter((i) => before.has(i)));
-    } else if (failedExample === undefined || shorter(facts, failedExample.facts)) failedExample = { facts, explanation };
+    } else if (failedExample === undefined || shorter(facts, failedExample)) failedExample = facts;
   }
   const outrankedBy = [...winners].map(([name, count]) => ({ rule: name, count })).sort((a, b) => b.count - a.count);
   const shadowIndex = order.find((i) => alwaysBefore?.has(i) === true);
@@ -213,10 +224,11 @@ async function analyseMissing(search: Search, index: number, findings: readonly 
   let body: string;
   let example: MissingWitness['example'];
   if (held.length > 0) {
-    // The shortest facts make the clearest example; one the shadowing rule won, when there is one.
+    // The clearest example: facts on which the rule held (and the shadowing rule won, when there
+    // is one), minimised; the shortest one seen if the search finds none.
     const preferred = held.filter((h) => shadowedBy === null || h.winner === shadowedBy);
     const chosen = (preferred.length > 0 ? preferred : held).reduce((a, b) => (shorter(b.facts, a.facts) ? b : a));
-    example = { facts: chosen.facts, explanation: chosen.explanation };
+    example = (await minimalExample(search, index, numRuns, shadowedBy)) ?? { facts: chosen.facts, explanation: await router.explain(chosen.facts) };
     const shadow = shadowIndex === undefined ? undefined : loaded.rules[shadowIndex];
     if (shadow) {
       const rank = shadow.priority > rule.priority ? `a higher priority (${shadow.priority} > ${rule.priority})` : `the same priority (${rule.priority}) and comes earlier in the file`;
@@ -226,11 +238,10 @@ async function analyseMissing(search: Search, index: number, findings: readonly 
       body = `Its conditions held in ${held.length} runs, and each time a rule ranked before it won: ${list}. No single rule held in all of them; it may need facts the search did not try.`;
     }
   } else {
-    example = failedExample;
+    example = failedExample && { facts: failedExample, explanation: await router.explain(failedExample) };
     body = `Its conditions never held in ${samples.length} runs aimed at them; they may contradict each other (the search is bounded, not a proof).`;
   }
   const why = example?.explanation.rules[index]?.why;
-  const proof = proofFor(findings, index);
   const message = [
     head,
     body,
@@ -239,6 +250,30 @@ async function analyseMissing(search: Search, index: number, findings: readonly 
     ...(proof ? [`The linter proves it: ${proof}`] : []),
   ].join('\n');
   return { rule: rule.name, index, found: false, runs, heldRuns: held.length, shadowedBy, outrankedBy, ...(example ? { example } : {}), ...(proof ? { proof } : {}), message };
+}
+
+// fast-check looks for a counterexample to "the rule does not hold here (or the shadowing rule
+// does not win)": minimised, it is the clearest example.
+async function minimalExample(search: Search, index: number, numRuns: number, shadowedBy: string | null): Promise<{ facts: RoutingFacts; explanation: RouteExplanation } | undefined> {
+  const { loaded, router, seed } = search;
+  const good = async (facts: RoutingFacts): Promise<boolean> =>
+    (await heldRules(search, facts))[index] === true && (shadowedBy === null || (await router.route(facts)).rule === shadowedBy);
+  const details = await fc.check(
+    fc.asyncProperty(goalArbitrary(loaded, { kind: 'holds', index }, search.host), async (facts) => !(await good(facts))),
+    { numRuns, seed, endOnFailure: true },
+  );
+  const found = details.counterexample?.[0];
+  if (found === undefined || !(await good(found))) return undefined;
+  const facts = await minimizeFacts(found, good);
+  return { facts, explanation: await router.explain(facts) };
+}
+
+// Which rules hold on the facts: evaluated directly on the facts as given (cheap, and the same
+// operator semantics as the router), or by the router's explain when a host computes dynamic facts.
+async function heldRules(search: Search, facts: RoutingFacts): Promise<readonly boolean[]> {
+  if (!search.direct) return (await search.router.explain(facts)).rules.map((r) => r.held);
+  const model = factModel(search.loaded);
+  return search.loaded.rules.map((rule) => conditionHolds(model, rule.conditions, facts));
 }
 
 function shorter(a: RoutingFacts, b: RoutingFacts): boolean {
