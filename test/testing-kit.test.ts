@@ -186,6 +186,18 @@ describe('findWitnesses and assertEveryRuleCanWin', () => {
     expect(report.default.found).toBe(false);
   });
 
+  it('requires the default to be reachable only when asked', async () => {
+    const rules: ConnectionRulesJson = {
+      rules: [{ name: 'everyone', conditions: { all: [] }, event: queue('general') }],
+      default: queue('never-used'),
+    };
+    const report = await assertEveryRuleCanWin(rules, { seed: 10, numRuns: 20 });
+    expect(report.default).toMatchObject({ found: false, runs: 20, proof: expect.stringContaining('"everyone"') as unknown });
+    await expect(assertEveryRuleCanWin(rules, { seed: 10, numRuns: 20, includeDefault: true })).rejects.toThrow(
+      /^Every rule can win, but the default was never reached: some rule held in each of the 20 runs aimed at it\. The linter proves it: .*\nReplay with \{ seed: 10, numRuns: 20 \}\.$/,
+    );
+  });
+
   it('says when a rule never held, as a bounded finding', async () => {
     const rules: ConnectionRulesJson = {
       rules: [{ name: 'both', conditions: { all: [{ fact: 'channel', operator: 'equal', value: 'voice' }, { fact: 'channel', operator: 'equal', value: 'chat' }] }, event: queue('x') }],

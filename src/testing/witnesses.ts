@@ -70,6 +70,8 @@ export interface DefaultWitness {
   /** Facts on which no rule holds, when found. */
   readonly facts?: RoutingFacts;
   readonly runs: number;
+  /** When not found: what the rule linter proves (a rule that always holds), if it proves it. */
+  readonly proof?: string;
 }
 
 /** The result of `findWitnesses`. */
@@ -131,7 +133,7 @@ export async function findWitnesses(rules: RulesInput, options: WitnessOptions =
     seed,
     numRuns,
     rules: entries,
-    default: fallback ? { found: true, facts: fallback.facts, runs: fallback.runs } : { found: false, runs: numRuns },
+    default: fallback ? { found: true, facts: fallback.facts, runs: fallback.runs } : { found: false, runs: numRuns, ...defaultProof(findings) },
   };
 }
 
@@ -156,10 +158,14 @@ export async function assertEveryRuleCanWin(rules: RulesInput, options: WitnessO
   const defaultMissing = options.includeDefault === true && !report.default.found;
   if (missing.length === 0 && !defaultMissing) return report;
   const lines = [
-    missing.length === 0 ? 'Every rule can win, but the default was never reached.' : `${missing.length} of ${report.rules.length} rule(s) never won:`,
+    missing.length === 0
+      ? `Every rule can win, but the default was never reached: some rule held in each of the ${report.default.runs} runs aimed at it.${report.default.proof ? ` The linter proves it: ${report.default.proof}` : ''}`
+      : `${missing.length} of ${report.rules.length} rule(s) never won:`,
     ...missing.map((entry) => `- ${entry.message.replaceAll('\n', '\n  ')}`),
   ];
-  if (defaultMissing && missing.length > 0) lines.push(`- the default was never reached in ${report.default.runs} runs: some rule held every time.`);
+  if (defaultMissing && missing.length > 0) {
+    lines.push(`- the default was never reached in ${report.default.runs} runs: some rule held every time.${report.default.proof ? ` The linter proves it: ${report.default.proof}` : ''}`);
+  }
   lines.push(`Replay with { seed: ${report.seed}, numRuns: ${report.numRuns} }.`);
   throw new RoutingPropertyError(lines.join('\n'), report);
 }
@@ -278,6 +284,11 @@ async function heldRules(search: Search, facts: RoutingFacts): Promise<readonly 
 
 function shorter(a: RoutingFacts, b: RoutingFacts): boolean {
   return showFacts(a, Infinity).length < showFacts(b, Infinity).length;
+}
+
+function defaultProof(findings: readonly LintFinding[]): { proof?: string } {
+  const about = findings.find((f) => f.code === 'default-unreachable');
+  return about ? { proof: about.message } : {};
 }
 
 // The linter's finding about the rule itself: shadowed (at the rule) or never holding (at its conditions).
