@@ -139,8 +139,9 @@ export async function findWitnesses(rules: RulesInput, options: WitnessOptions =
 
 /**
  * Asserts that every rule can win (see `findWitnesses`): throws a `RoutingPropertyError` that
- * names each rule without a witness and, when one rule won every time its conditions held, the
- * rule that shadows it, with an example and the router's explanation.
+ * names each rule without a witness and, when a rule ranked before it held every time its
+ * conditions held, the rule that shadows it, with a minimal example, the router's explanation
+ * and the linter's proof when there is one.
  *
  * @example
  * ```ts
