@@ -4,13 +4,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isHandoffError } from 'agent-handoff';
+import { createRouter, defaultHandoffConfig, isHandoffError, loadConnectionRules } from 'agent-handoff';
 import {
   assertAgreesWithJsonRulesEngine,
   assertEveryRuleCanWin,
   assertTotal,
   factsFor,
   findWitnesses,
+  handoffPayloadFor,
   RoutingPropertyError,
   type RulesInput,
 } from 'agent-handoff/testing';
@@ -75,6 +76,18 @@ describe('rules/default.json', () => {
 
   it('decides exactly as json-rules-engine does', async () => {
     await assertAgreesWithJsonRulesEngine(defaultRules, { numRuns: 200 });
+  });
+
+  it('never sends a refund request to the general queue, on payloads valid under our config', async () => {
+    // A payload is the facts object the router decides on.
+    const router = createRouter(loadConnectionRules(defaultRules));
+    await fc.assert(
+      fc.asyncProperty(handoffPayloadFor(defaultHandoffConfig()), async (payload) => {
+        const { target } = await router.route(payload);
+        if (payload.parameters.intent === 'refund') expect(target).not.toMatchObject({ params: { queue: 'general' } });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
