@@ -5,7 +5,7 @@ import { defaultLifecycleSettings, type LifecycleSettings } from '../../src/conf
 import type { Conversation, HandoffPayload } from '../../src/payload/payload-schema.js';
 import type { Target } from '../../src/routing/target-schema.js';
 import { handoffMachine } from '../../machines/handoff.machine.js';
-import { nextDeadline, stateKey } from '../../machines/handoff.selectors.js';
+import { handoffProvisions, nextDeadline, stateKey } from '../../machines/handoff.selectors.js';
 import type {
   BuildPayloadInput,
   HandoffActorTypes,
@@ -27,16 +27,7 @@ export const queueTarget = (extra: Partial<Extract<Target, { type: 'agentTransfe
 /** The actors the runtime provides, keyed by name, with their input and output. */
 export type ActorIo = { [K in keyof HandoffActorTypes]: [HandoffActorTypes[K]['input'], HandoffActorTypes[K]['output']] };
 export type ActorName = keyof ActorIo;
-export const actorNames: readonly ActorName[] = [
-  'buildPayload',
-  'deliverToAutomationNode',
-  'routeHandoff',
-  'checkBusinessHours',
-  'checkAgentAvailability',
-  'enqueueForAgent',
-  'cancelQueue',
-  'handOverToTarget',
-];
+export const actorNames: readonly ActorName[] = handoffProvisions.actors;
 
 /** How each actor answers in `auto` mode: return its output, or throw to reject. */
 export type Responders = { [K in ActorName]: (input: ActorIo[K][0]) => ActorIo[K][1] };
