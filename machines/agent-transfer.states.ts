@@ -3,15 +3,11 @@
 import { and, assign, not } from 'xstate';
 import {
   agentTransferOf,
-  decisionOf,
   due,
   errorHandling,
   failed,
-  handoffOf,
   key,
   notify,
-  payloadOf,
-  positionOf,
   queueExit,
   queueValues,
   required,
@@ -20,6 +16,7 @@ import {
   stop,
   timer,
 } from './handoff.parts.js';
+import { enqueueInput, queueInitialMessage, queuePlaced } from './handoff.logic.js';
 import { handoffSetup } from './handoff.setup.js';
 
 /** Waiting for a live agent: named agents first, then the queue, with the waiting experience. */
@@ -63,30 +60,21 @@ export const queued = handoffSetup.createStateConfig({
       invoke: {
         id: 'enqueueForAgent',
         src: 'enqueueForAgent',
-        input: ({ context }) => ({
-          target: agentTransferOf(context),
-          scope: required(context.queue, 'the queue').scope,
-          payload: payloadOf(context),
-          decision: decisionOf(context),
-          explanation: handoffOf(context).explanation,
-          transcript: context.transcript,
-          sequence: context.sequence,
-          idempotencyKey: key(context, `enqueue:${required(context.queue, 'the queue').scope}`),
-        }),
+        input: ({ context }) => enqueueInput(context),
         onDone: [
           {
             guard: 'wasEscalated',
             target: 'waiting',
             actions: [
-              assign(({ context, event }) => (context.queue ? { queue: { ...context.queue, ...positionOf(event.output) } } : {})),
+              assign(({ context, event }) => queuePlaced(context, event.output)),
               notify('escalatedToQueue'),
             ],
           },
           {
             target: 'waiting',
             actions: [
-              assign(({ context, event }) => (context.queue ? { queue: { ...context.queue, ...positionOf(event.output) } } : {})),
-              say((c) => ({ kind: 'queueInitial', text: c.settings.agentTransfer.waitingExperience.initialMessage, values: queueValues(c) })),
+              assign(({ context, event }) => queuePlaced(context, event.output)),
+              say(queueInitialMessage),
               notify('queued'),
             ],
           },

@@ -2,11 +2,10 @@
 // → live agent, or another agent / a workflow, and back to the AI or ended. Pure: side effects are the
 // named actors and actions of `handoffSetup`, which the runtime provides with `.provide()`.
 import { and, assign, not } from 'xstate';
-import type { HandoffPayload } from '../src/payload/payload-schema.js';
 import { leavingQueue, liveAgent, postAgentDialog, queued } from './agent-transfer.states.js';
+import { agentCheckInput, buildPayloadInput, deliveryInput, deliveryStarted, initialHandoffContext, payloadReceived, routeInput, routeRecorded } from './handoff.logic.js';
 import {
   abandoned,
-  agentTransferOf,
   AI,
   ENDED,
   due,
@@ -14,11 +13,9 @@ import {
   failed,
   fallback,
   decisionOf,
-  handoffOf,
   handOverTargetOf,
   key,
   notify,
-  patchHandoff,
   payloadOf,
   start,
   stop,
@@ -27,7 +24,9 @@ import {
   userCancels,
 } from './handoff.parts.js';
 import { handoffSetup } from './handoff.setup.js';
-import type { AvailabilityResult, BusinessHoursResult, DeliveryReceipt, HandoffContext, HandoffInput, RouteResult } from './handoff.types.js';
+import type { AvailabilityResult, BusinessHoursResult, DeliveryReceipt, RouteResult } from './handoff.types.js';
+
+export { initialHandoffContext };
 
 export type {
   HandoffContext,
@@ -37,37 +36,6 @@ export type {
   HandoffOutput,
   HandoffRecord,
 } from './handoff.types.js';
-
-/** The context a new conversation starts with. */
-export function initialHandoffContext(input: HandoffInput): HandoffContext {
-  const size = input.settings.session.transcriptExcerptSize;
-  const transcript = input.conversation.transcript ?? [];
-  return {
-    conversation: input.conversation,
-    settings: input.settings,
-    event: input.event,
-    now: input.startedAt,
-    deadlines: {},
-    sequence: 0,
-    handoff: null,
-    transcript: size === 0 ? [] : transcript.slice(-size),
-    queue: null,
-    offeredAgentId: null,
-    agentId: null,
-    aiMayRespond: true,
-    aiSessionTerminated: false,
-    ignored: null,
-    failure: null,
-    returned: null,
-    ended: null,
-  };
-}
-
-function payloadPatch(context: HandoffContext, payload: HandoffPayload): Partial<HandoffContext> {
-  const size = context.settings.session.transcriptExcerptSize;
-  const fromPayload = payload.transcript;
-  return { ...patchHandoff(context, { payload }), ...(fromPayload !== undefined ? { transcript: size === 0 ? [] : fromPayload.slice(-size) } : {}) };
-}
 
 function acknowledged({ event }: { event: { output: DeliveryReceipt } }): boolean {
   return event.output.acknowledged;
@@ -133,15 +101,10 @@ export const handoffMachine = handoffSetup.createMachine({
       invoke: {
         id: 'buildPayload',
         src: 'buildPayload',
-        input: ({ context }) => ({
-          invocation: handoffOf(context).invocation,
-          conversation: { ...context.conversation, transcript: [...context.transcript] },
-          sequence: context.sequence,
-          firedAt: context.now,
-        }),
+        input: ({ context }) => buildPayloadInput(context),
         onDone: [
-          { guard: 'sendsHandoffMessage', target: 'delivering', actions: [assign(({ context, event }) => payloadPatch(context, event.output)), { type: 'sendMessageToUser', params: { kind: 'handoff' } }] },
-          { target: 'delivering', actions: assign(({ context, event }) => payloadPatch(context, event.output)) },
+          { guard: 'sendsHandoffMessage', target: 'delivering', actions: [assign(({ context, event }) => payloadReceived(context, event.output)), { type: 'sendMessageToUser', params: { kind: 'handoff' } }] },
+          { target: 'delivering', actions: assign(({ context, event }) => payloadReceived(context, event.output)) },
         ],
         onError: { target: 'aiHandling', actions: ['recordBuildError', notify('ignored')] },
       },
@@ -156,7 +119,7 @@ export const handoffMachine = handoffSetup.createMachine({
       description: 'Delivering the payload to the automation node, retried with backoff.',
       tags: 'waiting',
       initial: 'attempt',
-      entry: assign(({ context }) => patchHandoff(context, { deliveryAttempts: 0 })),
+      entry: assign(({ context }) => deliveryStarted(context)),
       on: {
         // An ack also counts while backing off: the automation node did get an earlier attempt.
         'automation.ack': [
@@ -188,12 +151,7 @@ export const handoffMachine = handoffSetup.createMachine({
               invoke: {
                 id: 'deliverToAutomationNode',
                 src: 'deliverToAutomationNode',
-                input: ({ context }) => ({
-                  payload: payloadOf(context),
-                  sequence: context.sequence,
-                  attempt: handoffOf(context).deliveryAttempts,
-                  idempotencyKey: key(context, 'delivery'),
-                }),
+                input: ({ context }) => deliveryInput(context),
                 onDone: [{ guard: acknowledged, target: '#handoff.delegated', actions: 'markDelivered' }, { target: 'awaitingAck' }],
                 onError: [
                   { guard: 'canRetryDelivery', target: '#handoff.delivering.backoff', actions: [failed('delivery'), notify('deliveryRetry')] },
@@ -226,10 +184,10 @@ export const handoffMachine = handoffSetup.createMachine({
           invoke: {
             id: 'routeHandoff',
             src: 'routeHandoff',
-            input: ({ context }) => ({ payload: payloadOf(context), sequence: context.sequence }),
+            input: ({ context }) => routeInput(context),
             onDone: [
-              { guard: routedToAgentTransfer, target: 'checkingBusinessHours', actions: [assign(({ context, event }) => patchHandoff(context, { decision: event.output.decision, explanation: event.output.explanation })), notify('routed')] },
-              { target: '#handoff.withTarget', actions: [assign(({ context, event }) => patchHandoff(context, { decision: event.output.decision, explanation: event.output.explanation })), notify('routed')] },
+              { guard: routedToAgentTransfer, target: 'checkingBusinessHours', actions: [assign(({ context, event }) => routeRecorded(context, event.output)), notify('routed')] },
+              { target: '#handoff.withTarget', actions: [assign(({ context, event }) => routeRecorded(context, event.output)), notify('routed')] },
             ],
             onError: errorHandling('routing'),
           },
@@ -242,7 +200,7 @@ export const handoffMachine = handoffSetup.createMachine({
           invoke: {
             id: 'checkBusinessHours',
             src: 'checkBusinessHours',
-            input: ({ context }) => ({ target: agentTransferOf(context), payload: payloadOf(context), sequence: context.sequence, at: context.now }),
+            input: ({ context }) => agentCheckInput(context),
             onDone: [{ guard: businessHoursOpen, target: 'checkingAvailability' }, ...fallback('outOfHours')],
             onError: errorHandling('businessHours'),
           },
@@ -255,7 +213,7 @@ export const handoffMachine = handoffSetup.createMachine({
           invoke: {
             id: 'checkAgentAvailability',
             src: 'checkAgentAvailability',
-            input: ({ context }) => ({ target: agentTransferOf(context), payload: payloadOf(context), sequence: context.sequence, at: context.now }),
+            input: ({ context }) => agentCheckInput(context),
             onDone: [{ guard: agentsAvailable, target: '#handoff.queued' }, ...fallback('noAgents')],
             onError: errorHandling('availability'),
           },

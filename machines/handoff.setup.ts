@@ -4,8 +4,25 @@
 import { assign, enqueueActions, fromPromise, raise, setup, type ParameterizedObject } from 'xstate';
 import { HandoffError } from '../src/errors.js';
 import type { HandoffPayload } from '../src/payload/payload-schema.js';
+import {
+  afterAgentIs,
+  agentConnected,
+  agentEndRecorded,
+  agentOffered,
+  attemptCounted,
+  deliveryAcknowledged,
+  endRecorded,
+  handoffBegun,
+  isConnectedAgent,
+  isOfferedAgent,
+  queueEntered,
+  returnRecorded,
+  timersStarted,
+  timersStopped,
+  wasEscalated,
+} from './handoff.logic.js';
 import { handoffOf, patchHandoff } from './handoff.parts.js';
-import { deadlineFor, eventTime, isDue, isVoice, remainingMs, withDeadline } from './handoff.time.js';
+import { eventTime, isDue, remainingMs } from './handoff.time.js';
 import type {
   AgentCheckInput,
   AvailabilityResult,
@@ -143,17 +160,8 @@ const base = setup({
     // Time.
     syncClock: assign({ now: ({ context, event }) => eventTime(context, event) }),
     // One assign for all of a state's timers: every assign copies the context and the snapshot.
-    startTimer: assign(({ context, event }, params: { timers: readonly TimerName[] }) => {
-      const now = eventTime(context, event);
-      let deadlines = context.deadlines;
-      for (const timer of params.timers) deadlines = withDeadline(deadlines, timer, deadlineFor(timer, context, now));
-      return { now, deadlines };
-    }),
-    stopTimer: assign(({ context, event }, params: { timers: readonly TimerName[] }) => {
-      let deadlines = context.deadlines;
-      for (const timer of params.timers) deadlines = withDeadline(deadlines, timer, null);
-      return { now: eventTime(context, event), deadlines };
-    }),
+    startTimer: assign(({ context, event }, params: { timers: readonly TimerName[] }) => timersStarted(context, event, params.timers)),
+    stopTimer: assign(({ context, event }, params: { timers: readonly TimerName[] }) => timersStopped(context, event, params.timers)),
     /** An `after` timer only turns into a `clock.tick` at its own deadline: the tick handlers decide. */
     raiseTick: raise(({ context }, params: { timer: TimerName }) => ({
       type: 'clock.tick' as const,
@@ -187,48 +195,19 @@ const base = setup({
         code === 'MISSING_PARAMETERS' ? 'missingParameters' : code === 'PREREQUISITE_FAILED' ? 'prerequisiteUnmet' : 'invalidParameters';
       return { ignored: { event: 'handoff.invoke', reason, code, message, at, ...(missing.length > 0 ? { names: missing } : {}) } };
     }),
-    beginHandoff: assign(({ context, event }) => {
-      if (event.type !== 'handoff.invoke') return {};
-      return {
-        now: eventTime(context, event),
-        sequence: context.sequence + 1,
-        handoff: {
-          invocation: { reason: event.reason, parameters: event.parameters },
-          payload: null,
-          decision: null,
-          explanation: null,
-          deliveryAttempts: 0,
-          voiceTransfer: null,
-          agentReturnReason: null,
-          targetResult: null,
-        },
-        queue: null,
-        offeredAgentId: null,
-        agentId: null,
-        ignored: null,
-        failure: null,
-      };
-    }),
+    beginHandoff: assign(({ context, event }) => handoffBegun(context, event)),
     appendUserMessage: assign(({ context, event }) =>
       event.type === 'user.message' ? appendTranscript(context, { role: 'user', text: event.text, at: eventTime(context, event) }) : {},
     ),
     appendAgentMessage: assign(({ context, event }) =>
       event.type === 'agent.message' ? appendTranscript(context, { role: 'agent', text: event.text, at: eventTime(context, event) }) : {},
     ),
-    countAttempt: assign(({ context }) => patchHandoff(context, { deliveryAttempts: handoffOf(context).deliveryAttempts + 1 })),
+    countAttempt: assign(({ context }) => attemptCounted(context)),
     recordFailure: assign(({ context, event }, params: { stage: FailureStage }) => ({
       now: eventTime(context, event),
       failure: failureOf(context, event, params.stage),
     })),
-    enterQueue: assign(({ context, event }) => {
-      const target = context.handoff?.decision?.target;
-      const named = target?.type === 'agentTransfer' && target.params.agents !== undefined;
-      const now = eventTime(context, event);
-      return {
-        now,
-        queue: { scope: named ? ('namedAgents' as const) : ('queue' as const), position: null, estimatedWaitSeconds: null, enteredAt: now, offerMade: false, exitReason: null },
-      };
-    }),
+    enterQueue: assign(({ context, event }) => queueEntered(context, event)),
     escalateToQueue: assign(({ context }) => (context.queue ? { queue: { ...context.queue, scope: 'queue' as const } } : {})),
     updateQueue: assign(({ context, event }) =>
       event.type === 'queue.update' && context.queue
@@ -239,16 +218,10 @@ const base = setup({
     setQueueExit: assign(({ context }, params: { reason: QueueExitReason }) =>
       context.queue ? { queue: { ...context.queue, exitReason: params.reason } } : {},
     ),
-    offerAgent: assign({ offeredAgentId: ({ event }) => (event.type === 'agent.offered' ? event.agentId : null) }),
+    offerAgent: assign(({ event }) => agentOffered(event)),
     clearOffer: assign({ offeredAgentId: null }),
-    connectAgent: assign(({ context, event }) => ({
-      agentId: event.type === 'agent.accepted' ? event.agentId : context.agentId,
-      offeredAgentId: null,
-      ...patchHandoff(context, { voiceTransfer: isVoice(context) ? context.settings.agentTransfer.voiceTransferMode : null }),
-    })),
-    recordAgentEnd: assign(({ context, event }) =>
-      patchHandoff(context, { agentReturnReason: event.type === 'agent.ended' ? (event.returnReason ?? 'resolved') : null }),
-    ),
+    connectAgent: assign(({ context, event }) => agentConnected(context, event)),
+    recordAgentEnd: assign(({ context, event }) => agentEndRecorded(context, event)),
     recordTargetResult: assign(({ context, event }) =>
       patchHandoff(context, { targetResult: event.type === 'target.completed' ? (event.result ?? null) : null }),
     ),
@@ -276,20 +249,12 @@ const base = setup({
       fallbackSettings(context, params.fallback).then === params.offer,
     isHostEvent: ({ event }) => !event.type.startsWith('xstate.'),
     inNamedAgentScope: ({ context }) => context.queue?.scope === 'namedAgents',
-    wasEscalated: ({ context }) => {
-      const target = context.handoff?.decision?.target;
-      return context.queue?.scope === 'queue' && target?.type === 'agentTransfer' && target.params.agents !== undefined;
-    },
+    wasEscalated: ({ context }) => wasEscalated(context),
     offerMade: ({ context }) => context.queue?.offerMade === true,
-    isOfferedAgent: ({ context, event }) =>
-      (event.type === 'agent.accepted' || event.type === 'agent.rejected' || event.type === 'agent.offered') && event.agentId === context.offeredAgentId,
-    isConnectedAgent: ({ context, event }) =>
-      (event.type === 'agent.message' || event.type === 'agent.ended') && event.agentId === context.agentId,
+    isOfferedAgent: ({ context, event }) => isOfferedAgent(context, event),
+    isConnectedAgent: ({ context, event }) => isConnectedAgent(context, event),
     botLeftTheCall: ({ context }) => context.handoff?.voiceTransfer === 'refer',
-    afterAgentIs: ({ context }, params: { then: 'returnToAi' | 'dialog' | 'end' }) => {
-      const then = context.settings.agentTransfer.afterAgent.then;
-      return then === params.then && (then !== 'returnToAi' || !context.aiSessionTerminated);
-    },
+    afterAgentIs: ({ context }, params: { then: 'returnToAi' | 'dialog' | 'end' }) => afterAgentIs(context, params.then),
     afterDialogReturnsToAi: ({ context }) =>
       !context.aiSessionTerminated && context.settings.agentTransfer.afterAgent.afterDialog === 'returnToAi',
   },
@@ -329,30 +294,19 @@ const withNotices = base.extend({
     }),
     /** Marks the payload delivered; `session: 'terminate'` ends the AI session here. */
     markDelivered: composite(({ enqueue, context, event }) => {
-      const terminates = !context.aiSessionTerminated && context.event.session === 'terminate';
-      enqueue.assign({ now: eventTime(context, event), aiSessionTerminated: context.aiSessionTerminated || terminates });
+      const { update, terminates } = deliveryAcknowledged(context, event);
+      enqueue.assign(update);
       enqueue({ type: 'notify', params: { kind: 'delivered' } });
       if (terminates) enqueue({ type: 'notify', params: { kind: 'aiSessionTerminated' } });
     }),
     /** Records why the conversation is back with the AI, and tells the host. */
     returnToAi: composite(({ enqueue, context, event }, params: { reason: ReturnToAiReason }) => {
-      enqueue.assign({
-        now: eventTime(context, event),
-        returned: {
-          reason: params.reason,
-          at: eventTime(context, event),
-          ...(params.reason === 'agentEnded' && context.handoff?.agentReturnReason != null ? { agentReason: context.handoff.agentReturnReason } : {}),
-        },
-      });
+      enqueue.assign(returnRecorded(context, event, params.reason));
       enqueue({ type: 'notify', params: { kind: 'returnedToAi' } });
     }),
     /** Records why the conversation ended, and tells the host. */
     end: composite(({ enqueue, context, event }, params: { reason: EndReason; detail?: string }) => {
-      const detail = params.detail ?? (event.type === 'user.left' ? event.how : undefined);
-      enqueue.assign({
-        now: eventTime(context, event),
-        ended: { reason: params.reason, at: eventTime(context, event), ...(detail !== undefined ? { detail } : {}) },
-      });
+      enqueue.assign(endRecorded(context, event, params));
       enqueue({ type: 'notify', params: { kind: 'ended' } });
     }),
   },
