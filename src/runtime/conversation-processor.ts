@@ -15,9 +15,9 @@
 // result can, and then the idempotency key (conversation id + handoff sequence) makes it harmless.
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
-import { isAborted, type ConversationHost } from './actor-host.js';
+import { isAborted, type ConversationHost } from './conversation-host.js';
 import type { RuntimeClock } from './clock.js';
-import { encodeConversation, type PersistedHandoffSnapshot } from './conversation-record.js';
+import { encodeConversation } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
 import type { Effect, EffectExecutors, EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
@@ -73,7 +73,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const commit = async (host: ConversationHost): Promise<void> => {
     const next = host.nextDeadlineAt();
     const snapshot = host.snapshot();
-    const persisted = host.actor.getPersistedSnapshot() as unknown as PersistedHandoffSnapshot;
+    const persisted = host.persisted();
     const result = await store.save(host.conversationId, host.version, {
       snapshot: encodeConversation(persisted, host.recentEventIds),
       nextDeadline: next,

@@ -27,16 +27,21 @@ export interface Effect {
   /** Identifies the invocation across processes: the actor, the handoff, the attempt or scope. */
   readonly key: string;
   readonly write: boolean;
-  /** Aborted by XState when the state that invoked it is left: the effect no longer matters. */
+  /** Aborted when the state that invoked it is left: the effect no longer matters. */
   readonly signal: AbortSignal;
   status: 'new' | 'running' | 'settled';
-  /** True once XState has reacted to the settlement, or the invocation was aborted: nothing more to wait for. */
+  /** How it settled, once it has. */
+  readonly outcome: EffectOutcome | undefined;
+  /** True once the machine has reacted to the settlement, or the invocation was aborted: nothing more to wait for. */
   readonly finished: boolean;
-  /** The promise XState awaits. */
+  /**
+   * Reacts to the settlement at once, instead of through the promise: true when it did (the
+   * direct path took the transition). Cleared when an XState actor adopts the effect.
+   */
+  react: ((outcome: EffectOutcome) => boolean) | undefined;
+  /** The promise XState awaits; made on first use, so the direct path never pays for it. */
   readonly promise: Promise<unknown>;
   settle(outcome: EffectOutcome): void;
-  /** Resolves once XState has reacted to the settlement (its own `then` runs first). */
-  reacted(): Promise<void>;
   /** Resolves once the effect is finished: reacted to, or aborted. */
   finishedPromise(): Promise<void>;
 }
@@ -47,19 +52,23 @@ export function effectKey(name: EffectName, input: unknown): string {
   return `${name}#${fields.sequence ?? ''}#${fields.attempt ?? fields.scope ?? fields.reason ?? ''}`;
 }
 
-const noop = (): void => undefined;
-
-/** Creates the effect for one invocation; XState gets `promise`, the runtime settles it later. */
+/** Creates the effect for one invocation; the runtime settles it, XState (or the direct path) reacts. */
 export function createEffect(name: EffectName, input: unknown, signal: AbortSignal): Effect {
-  let resolve: (value: unknown) => void = noop;
-  let reject: (error: unknown) => void = noop;
-  const promise = new Promise<unknown>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  let reacted: Promise<void> | undefined;
-  let finishedPromise: Promise<void> | undefined;
+  let promise: Promise<unknown> | undefined;
+  let resolvePromise: ((value: unknown) => void) | undefined;
+  let rejectPromise: ((error: unknown) => void) | undefined;
   let finished = false;
+  let waiters: (() => void)[] | undefined;
+  let finishedPromise: Promise<void> | undefined;
+  let outcome: EffectOutcome | undefined;
+
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    if (waiters) for (const wake of waiters) wake();
+    waiters = undefined;
+  };
+
   const effect: Effect = {
     name,
     input,
@@ -67,37 +76,50 @@ export function createEffect(name: EffectName, input: unknown, signal: AbortSign
     write: writeEffects.has(name),
     signal,
     status: 'new',
+    get outcome() {
+      return outcome;
+    },
     get finished() {
       return finished || signal.aborted;
     },
-    promise,
-    settle(outcome) {
+    react: undefined,
+    get promise() {
+      if (!promise) {
+        promise = outcome
+          ? outcome.ok
+            ? Promise.resolve(outcome.value)
+            : // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the adapter's own rejection, passed on unchanged
+              Promise.reject(outcome.error)
+          : new Promise<unknown>((resolve, reject) => {
+              resolvePromise = resolve;
+              rejectPromise = reject;
+            });
+        // Registered after XState's own `then` (its caller attaches that next), so it runs after XState reacted.
+        queueMicrotask(() => {
+          void promise?.then(finish, finish);
+        });
+      }
+      return promise;
+    },
+    settle(result) {
       if (effect.status === 'settled') return;
       effect.status = 'settled';
-      if (outcome.ok) resolve(outcome.value);
-      else reject(outcome.error);
+      outcome = result;
+      if (result.ok) resolvePromise?.(result.value);
+      else rejectPromise?.(result.error);
+      if (effect.react?.(result)) finish();
     },
-    // Registered lazily, after XState's own `then` on the promise, so it runs after XState reacted.
-    reacted: () =>
-      (reacted ??= promise.then(
-        () => {
-          finished = true;
-        },
-        () => {
-          finished = true;
-        },
-      )),
     finishedPromise: () =>
       (finishedPromise ??= new Promise<void>((resolve) => {
-        if (signal.aborted) {
+        if (finished || signal.aborted) {
           resolve();
           return;
         }
+        waiters = [resolve];
         // One listener per effect, for its lifetime: an aborted step may never settle.
         signal.addEventListener('abort', () => {
           resolve();
         }, { once: true });
-        void effect.reacted().then(resolve);
       })),
   };
   return effect;

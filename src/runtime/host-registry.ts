@@ -4,7 +4,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
 import type { HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
-import { createConversationHost, type ConversationHost } from './actor-host.js';
+import { createConversationHost, type ConversationHost } from './conversation-host.js';
 import { decodeConversation, type SharedContext } from './conversation-record.js';
 import type { ConversationStore } from './store/store.js';
 
@@ -30,6 +30,8 @@ export interface HostRegistryOptions {
   readonly shared: SharedContext;
   readonly maxLiveActors: number;
   readonly inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
+  /** Whether conversations may run on the direct path (see `HandoffRuntimeOptions.directPath`). */
+  readonly direct: boolean;
 }
 
 /** The error for an event or a read of a conversation nobody started. */
@@ -39,7 +41,8 @@ export function unknownConversationError(conversationId: string): HandoffError {
 
 /** Creates the registry: an LRU of idle hosts (a `Map` in use order) in front of the store. */
 export function createHostRegistry(options: HostRegistryOptions): HostRegistry {
-  const { store, shared, maxLiveActors, inspect } = options;
+  const { store, shared, maxLiveActors } = options;
+  const hostOptions = { inspect: options.inspect, direct: options.direct };
   const idle = new Map<string, ConversationHost>();
 
   const load = async (conversationId: string) => {
@@ -57,13 +60,14 @@ export function createHostRegistry(options: HostRegistryOptions): HostRegistry {
         cached.discard();
       }
       const { version, decoded } = await load(conversationId);
-      return createConversationHost(conversationId, { snapshot: decoded.snapshot, version, recentEventIds: decoded.recentEventIds }, inspect);
+      return createConversationHost(conversationId, { snapshot: decoded.snapshot, version, recentEventIds: decoded.recentEventIds }, hostOptions);
     },
 
-    create: (conversationId, input) => createConversationHost(conversationId, { input }, inspect),
+    create: (conversationId, input) => createConversationHost(conversationId, { input }, hostOptions),
 
     release(host) {
       if (host.discarded) return;
+      host.preferDirect();
       if (maxLiveActors <= 0) {
         host.discard();
         return;

@@ -140,6 +140,7 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     shared: { settings: config.lifecycle, eventFor },
     maxLiveActors: nonNegative('maxLiveActors', options.maxLiveActors ?? 1000),
     inspect: options.inspect,
+    direct: options.directPath ?? true,
   });
   const mailbox = createMailbox();
   const background = new Set<Promise<unknown>>();

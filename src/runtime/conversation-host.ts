@@ -1,0 +1,240 @@
+// One conversation in memory: its state, the effects its invocations asked for, and the host actions
+// waiting for the state they belong to to be saved. The state advances on the direct path (plain
+// functions over the snapshot, src/runtime/direct/) while the conversation follows the common
+// lifecycle, and in an XState actor as soon as an event needs the machine itself: the actor is
+// restored from the direct snapshot and adopts the effects in flight, so nothing is run twice.
+import type { InspectionEvent, Observer } from 'xstate';
+import { nextDeadline, type HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
+import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
+import { stateKey } from '../../machines/handoff.selectors.js';
+import { createActorEngine } from './actor-engine.js';
+import type { PersistedHandoffSnapshot } from './conversation-record.js';
+import { createDirectEngine, directEngineFrom } from './direct/direct-engine.js';
+import { createEffect, effectKey, type Effect, type EffectName, type EffectOutcome } from './effects.js';
+import { runtimeHandoffMachine, type MachineHost, type OutboxEntry } from './provided-machine.js';
+import type { RecentEventIds } from './recent-event-ids.js';
+
+/** What runs a conversation's state: the direct path or an XState actor. */
+export interface ConversationEngine {
+  readonly kind: 'direct' | 'actor';
+  /** The current state; a new object whenever the state changed. */
+  snapshot(): HandoffSnapshotLike;
+  /** The state as XState persists it. */
+  persisted(): PersistedHandoffSnapshot;
+  /** Applies an event; false (nothing changed) when the direct path leaves it to the actor. */
+  send(event: HandoffEvent | { readonly type: string; readonly output?: unknown }): boolean;
+  stop(): void;
+}
+
+/** A conversation in memory. */
+export interface ConversationHost extends MachineHost {
+  readonly conversationId: string;
+  /** Which engine runs the conversation now. */
+  readonly engine: ConversationEngine['kind'];
+  /** The stored version this state was last saved as (0: never saved). */
+  version: number;
+  recentEventIds: RecentEventIds;
+  /** The snapshot and ids as last saved: anything else is unsaved. */
+  savedSnapshot: HandoffSnapshotLike | undefined;
+  savedEventIds: RecentEventIds;
+  /** Invocations this host runs: new ones wait for the runtime, running ones for their adapter. */
+  readonly effects: Effect[];
+  /** Write invocations found running in a restored snapshot: whoever saved them runs them, not us. */
+  readonly orphans: Map<string, Effect>;
+  /** Host actions since the last save. */
+  outbox: OutboxEntry[];
+  /** Set once the host is dropped (a conflict, eviction): late adapter answers are ignored. */
+  discarded: boolean;
+  snapshot(): HandoffSnapshotLike;
+  /** The state as XState persists it, for the store. */
+  persisted(): PersistedHandoffSnapshot;
+  /** True when the state or the event ids changed since the last save. */
+  dirty(): boolean;
+  /** The earliest pending deadline of a running conversation, or `null`. */
+  nextDeadlineAt(): number | null;
+  /** Sends an event to the conversation. */
+  send(event: HandoffEvent): void;
+  /** Moves the machine's clock to `at` when it is behind: a step's result is stamped with the time it arrived. */
+  stamp(at: number): void;
+  /** Settles a restored write invocation with the outcome this runtime got for it; false when there is none. */
+  settleOrphan(key: string, outcome: EffectOutcome, at: number): boolean;
+  /** Goes back to the direct path when the actor has nothing in flight (called between tasks). */
+  preferDirect(): void;
+  /** Stops the conversation's engine (and aborts its invocations) and marks the host discarded. */
+  discard(): void;
+}
+
+/** How to create a host: a new conversation from its input, or a stored one from its snapshot. */
+export type HostSource =
+  | { readonly input: HandoffInput }
+  | { readonly snapshot: PersistedHandoffSnapshot; readonly version: number; readonly recentEventIds: RecentEventIds };
+
+/** How hosts run. */
+export interface HostOptions {
+  readonly inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
+  /** Whether the direct path may run conversations (never with `inspect`: the inspector watches actors). */
+  readonly direct: boolean;
+}
+
+/** How `register` treats the invocations of an actor being restored. */
+type RestoreMode = 'restore' | 'adopt';
+
+/** The leaf states of the machine, which a stored snapshot must name to be restored without an actor. */
+const stateKeys = new Set(leafStateKeys(runtimeHandoffMachine.root));
+
+/**
+ * True when the direct path can hold this snapshot: no invocation running, and a state XState would
+ * accept (anything else goes through the actor, which reports a corrupt snapshot).
+ */
+function directlyRestorable(snapshot: PersistedHandoffSnapshot): boolean {
+  return Object.keys(snapshot.children).length === 0 && (snapshot.status === 'active' || snapshot.status === 'done') && stateKeys.has(stateKey(snapshot.value));
+}
+
+/** Creates the host of one conversation. A stored snapshot XState cannot restore is `CORRUPT_SNAPSHOT`. */
+export function createConversationHost(conversationId: string, source: HostSource, options: HostOptions): ConversationHost {
+  const restored = 'snapshot' in source;
+  const direct = options.direct && options.inspect === undefined;
+  let engine: ConversationEngine;
+  let restoreMode: RestoreMode | undefined;
+  // The direct path's steps abort with these; XState aborts the steps it started itself.
+  const controllers = new WeakMap<Effect, AbortController>();
+
+  /** A step the direct path invoked: it reacts to the settlement itself, without a promise. */
+  const invokeDirect = (name: EffectName, input: unknown): void => {
+    const controller = new AbortController();
+    const effect = createEffect(name, input, controller.signal);
+    controllers.set(effect, controller);
+    effect.react = (outcome) => reactDirect(effect, outcome);
+    host.effects.push(effect);
+  };
+
+  const abortDirect = (effect: Effect): void => {
+    controllers.get(effect)?.abort();
+  };
+
+  /** Creates an actor whose restored invocations `register` treats per `mode`. */
+  const actorEngine = (source: { readonly snapshot: PersistedHandoffSnapshot }, mode: RestoreMode): ConversationEngine => {
+    restoreMode = mode;
+    try {
+      return createActorEngine(conversationId, source, options.inspect, host);
+    } finally {
+      restoreMode = undefined;
+    }
+  };
+
+  const reactDirect = (effect: Effect, outcome: EffectOutcome): boolean => {
+    if (engine.kind === 'direct' && outcome.ok && engine.send({ type: `xstate.done.actor.${effect.name}`, output: outcome.value })) return true;
+    // The actor adopts the effect and reacts to its (already settled) promise.
+    materialize();
+    return false;
+  };
+
+  /** Hands the conversation to an XState actor restored from the direct snapshot, adopting the effects in flight. */
+  const materialize = (): void => {
+    if (engine.kind === 'actor') return;
+    const snapshot = engine.persisted();
+    engine.stop();
+    engine = actorEngine({ snapshot }, 'adopt');
+  };
+
+  const host: ConversationHost = {
+    conversationId,
+    get engine() {
+      return engine.kind;
+    },
+    version: restored ? source.version : 0,
+    recentEventIds: restored ? source.recentEventIds : [],
+    savedSnapshot: undefined,
+    savedEventIds: restored ? source.recentEventIds : [],
+    effects: [],
+    orphans: new Map(),
+    outbox: [],
+    discarded: false,
+
+    register(name, input, signal) {
+      if (restoreMode === 'adopt') {
+        const key = effectKey(name, input);
+        const adopted = host.effects.find((effect) => effect.key === key && effect.react !== undefined);
+        if (adopted) {
+          adopted.react = undefined;
+          // XState aborts its restored child when the state is left: the adapter's call is aborted with it.
+          signal.addEventListener('abort', () => {
+            abortDirect(adopted);
+          }, { once: true });
+          return adopted.promise;
+        }
+      }
+      const effect = createEffect(name, input, signal);
+      // A restored write was started by the runtime that saved it; running it again here could
+      // deliver twice. It stays pending: that runtime settles it, or the step's timeout does.
+      if (restoreMode === 'restore' && effect.write) host.orphans.set(effect.key, effect);
+      else host.effects.push(effect);
+      return effect.promise;
+    },
+    record(entry) {
+      host.outbox.push(entry);
+    },
+
+    snapshot: () => engine.snapshot(),
+    persisted: () => engine.persisted(),
+    dirty: () => engine.snapshot() !== host.savedSnapshot || host.recentEventIds !== host.savedEventIds,
+    nextDeadlineAt() {
+      const snapshot = engine.snapshot();
+      return snapshot.status === 'active' ? (nextDeadline(snapshot)?.at ?? null) : null;
+    },
+    send(event) {
+      if (engine.send(event)) return;
+      materialize();
+      engine.send(event);
+    },
+    stamp(at) {
+      const snapshot = engine.snapshot();
+      if (snapshot.status === 'active' && at > snapshot.context.now) host.send({ type: 'clock.tick', at });
+    },
+    settleOrphan(key, outcome, at) {
+      const orphan = host.orphans.get(key);
+      host.orphans.delete(key);
+      if (!orphan || isAborted(orphan.signal)) return false;
+      host.stamp(at);
+      // The stamp may have fired the step's own timeout, which aborted the invocation.
+      if (isAborted(orphan.signal)) return false;
+      // From now on it is this host's effect: the runtime waits for XState to react to it.
+      orphan.status = 'running';
+      host.effects.push(orphan);
+      orphan.settle(outcome);
+      return true;
+    },
+    preferDirect() {
+      if (!direct || engine.kind === 'direct' || host.effects.length > 0 || host.orphans.size > 0) return;
+      const persisted = engine.persisted();
+      if (!directlyRestorable(persisted)) return;
+      const clean = !host.dirty();
+      engine.stop();
+      engine = directEngineFrom(persisted, invokeDirect, host);
+      if (clean) host.savedSnapshot = engine.snapshot();
+    },
+    discard() {
+      host.discarded = true;
+      engine.stop();
+      for (const effect of host.effects) abortDirect(effect);
+    },
+  };
+
+  if (!restored) engine = direct ? createDirectEngine(source.input, invokeDirect, host) : createActorEngine(conversationId, source, options.inspect, host);
+  else if (direct && directlyRestorable(source.snapshot)) engine = directEngineFrom(source.snapshot, invokeDirect, host);
+  else engine = actorEngine(source, 'restore');
+  if (restored) host.savedSnapshot = engine.snapshot();
+  return host;
+}
+
+/** Read through a call: the stamp before a re-check can abort the signal, which narrowing would hide. */
+export function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+/** The dotted keys of every atomic state under `node`. */
+function leafStateKeys(node: { readonly key: string; readonly states: Readonly<Record<string, unknown>> }, prefix = ''): string[] {
+  const children = Object.values(node.states) as { readonly key: string; readonly states: Readonly<Record<string, unknown>> }[];
+  if (children.length === 0) return [prefix];
+  return children.flatMap((child) => leafStateKeys(child, prefix === '' ? child.key : `${prefix}.${child.key}`));
+}
