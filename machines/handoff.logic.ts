@@ -115,6 +115,22 @@ export function deliveryAcknowledged(context: HandoffContext, event: MachineEven
   return { update: { now: eventTime(context, event), aiSessionTerminated: context.aiSessionTerminated || terminates }, terminates };
 }
 
+/** A user or agent message kept in the transcript excerpt (other events change nothing). */
+export function messageRecorded(context: HandoffContext, event: MachineEvent): Partial<HandoffContext> {
+  const e = event as HandoffEvent;
+  if (e.type !== 'user.message' && e.type !== 'agent.message') return {};
+  const at = eventTime(context, e);
+  const size = context.settings.session.transcriptExcerptSize;
+  const next = [...context.transcript, { role: e.type === 'user.message' ? ('user' as const) : ('agent' as const), text: e.text, at: new Date(at).toISOString() }];
+  return { now: at, transcript: size === 0 ? [] : next.slice(-size) };
+}
+
+/** The queue position and wait a `queue.update` reports. */
+export function queueUpdated(context: HandoffContext, event: MachineEvent): Partial<HandoffContext> {
+  const e = event as HandoffEvent;
+  return e.type === 'queue.update' && context.queue ? { queue: { ...context.queue, position: e.position, estimatedWaitSeconds: e.estimatedWaitSeconds } } : {};
+}
+
 /** The routing decision and its explanation. */
 export function routeRecorded(context: HandoffContext, output: RouteResult): Partial<HandoffContext> {
   return patchHandoff(context, { decision: output.decision, explanation: output.explanation });

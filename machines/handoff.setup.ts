@@ -15,7 +15,9 @@ import {
   handoffBegun,
   isConnectedAgent,
   isOfferedAgent,
+  messageRecorded,
   queueEntered,
+  queueUpdated,
   returnRecorded,
   timersStarted,
   timersStopped,
@@ -196,12 +198,8 @@ const base = setup({
       return { ignored: { event: 'handoff.invoke', reason, code, message, at, ...(missing.length > 0 ? { names: missing } : {}) } };
     }),
     beginHandoff: assign(({ context, event }) => handoffBegun(context, event)),
-    appendUserMessage: assign(({ context, event }) =>
-      event.type === 'user.message' ? appendTranscript(context, { role: 'user', text: event.text, at: eventTime(context, event) }) : {},
-    ),
-    appendAgentMessage: assign(({ context, event }) =>
-      event.type === 'agent.message' ? appendTranscript(context, { role: 'agent', text: event.text, at: eventTime(context, event) }) : {},
-    ),
+    appendUserMessage: assign(({ context, event }) => messageRecorded(context, event)),
+    appendAgentMessage: assign(({ context, event }) => messageRecorded(context, event)),
     countAttempt: assign(({ context }) => attemptCounted(context)),
     recordFailure: assign(({ context, event }, params: { stage: FailureStage }) => ({
       now: eventTime(context, event),
@@ -209,11 +207,7 @@ const base = setup({
     })),
     enterQueue: assign(({ context, event }) => queueEntered(context, event)),
     escalateToQueue: assign(({ context }) => (context.queue ? { queue: { ...context.queue, scope: 'queue' as const } } : {})),
-    updateQueue: assign(({ context, event }) =>
-      event.type === 'queue.update' && context.queue
-        ? { queue: { ...context.queue, position: event.position, estimatedWaitSeconds: event.estimatedWaitSeconds } }
-        : {},
-    ),
+    updateQueue: assign(({ context, event }) => queueUpdated(context, event)),
     markOfferMade: assign(({ context }) => (context.queue ? { queue: { ...context.queue, offerMade: true } } : {})),
     setQueueExit: assign(({ context }, params: { reason: QueueExitReason }) =>
       context.queue ? { queue: { ...context.queue, exitReason: params.reason } } : {},
@@ -360,9 +354,3 @@ export const handoffSetup = withNotices.extend({
     },
   },
 });
-
-function appendTranscript(context: HandoffContext, entry: { role: 'user' | 'agent'; text: string; at: number }): Partial<HandoffContext> {
-  const size = context.settings.session.transcriptExcerptSize;
-  const next = [...context.transcript, { role: entry.role, text: entry.text, at: new Date(entry.at).toISOString() }];
-  return { now: entry.at, transcript: size === 0 ? [] : next.slice(-size) };
-}
