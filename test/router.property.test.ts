@@ -4,8 +4,9 @@ import { loadConnectionRules } from '../src/rules/load-rules.js';
 import type { AgentAvailabilityQuery } from '../src/rules/dynamic-facts.js';
 import { jsonRulesEngineReference } from '../src/routing/json-rules-engine.js';
 import { dynamicFactSources } from '../src/routing/dynamic-fact-sources.js';
+import { explainWithJsonRulesEngine } from '../src/routing/reference-explanation.js';
 import { createRouter, type RouterOptions } from '../src/routing/router.js';
-import { connectionRulesArbitrary, routingFactsArbitrary } from '../src/testing/arbitraries/routing.js';
+import { connectionRulesArbitrary, routingFactsArbitrary, type RoutingArbitraryOptions } from '../src/testing/arbitraries/routing.js';
 
 // The host's world for one run: is it open now, and which queries find agents (some answers async).
 const worldArbitrary = fc.record({
@@ -77,4 +78,38 @@ describe('router properties', () => {
       for (const rule of held) if (rule !== best) expect(rule.outcome).toBe('outranked');
     },
   );
+});
+
+// The host queries one explanation asked, sorted: the same set means the same conditions reached the host.
+function recording(options: RouterOptions): { options: RouterOptions; asked: () => string[] } {
+  const asked: string[] = [];
+  const host = options.agentsAvailable;
+  if (!host) return { options, asked: () => asked };
+  return {
+    options: { ...options, agentsAvailable: (query) => (asked.push(JSON.stringify(query)), host(query)) },
+    asked: () => [...asked].sort(),
+  };
+}
+
+describe('explain properties', () => {
+  const agreesWithJsonRulesEngine = async (json: Parameters<typeof loadConnectionRules>[0], facts: Record<string, unknown>, world: World): Promise<void> => {
+    const rules = loadConnectionRules(json);
+    const reference = recording(optionsFor(world));
+    const expected = await explainWithJsonRulesEngine(rules, facts, dynamicFactSources(reference.options));
+    const compiled = recording(optionsFor(world));
+    expect(await createRouter(rules, compiled.options).explain(facts)).toStrictEqual(expected);
+    expect(compiled.asked()).toEqual(reference.asked());
+  };
+  const shapes: [string, RoutingArbitraryOptions][] = [
+    ['the default shapes', {}],
+    ['deeper trees', { depth: 4, maxRules: 4 }],
+    ['routing tables sharing an equal', { equalityOn: 'channel', maxRules: 12 }],
+  ];
+
+  for (const [label, options] of shapes) {
+    it.prop([connectionRulesArbitrary(options), routingFactsArbitrary(options), worldArbitrary], { numRuns: 300 })(
+      `the compiled explanation equals json-rules-engine's, outcome and value seen per condition, not-evaluated included (${label})`,
+      agreesWithJsonRulesEngine,
+    );
+  }
 });

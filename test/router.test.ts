@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ConditionOperator } from '../src/rules/operators.js';
 import { loadConnectionRules } from '../src/rules/load-rules.js';
 import type { ConnectionRules, ConnectionRulesJson, FactCondition } from '../src/rules/rule-schema.js';
+import { dynamicFactSources } from '../src/routing/dynamic-fact-sources.js';
+import type { ConditionExplanation, RouteExplanation } from '../src/routing/explanation.js';
 import { jsonRulesEngineReference } from '../src/routing/json-rules-engine.js';
+import { explainWithJsonRulesEngine } from '../src/routing/reference-explanation.js';
 import { createRouter } from '../src/routing/router.js';
 import { catchHandoffError, rejectedHandoffError } from './support/catch-handoff-error.js';
 
@@ -231,6 +234,91 @@ describe('explain', () => {
         "why": "Rule "voice" won (priority 1, $.rules[1]).",
       }
     `);
+  });
+});
+
+describe('explain leaves unevaluated what json-rules-engine leaves unevaluated', () => {
+  // json-rules-engine splits an all/any of two or more conditions into priority sets: conditions on
+  // given facts first (all of them), then nested all/any/not and dynamic facts the facts do not give,
+  // only when the first set has not settled the outcome.
+  const json: ConnectionRulesJson = {
+    rules: [
+      {
+        name: 'vip-voice',
+        conditions: {
+          all: [
+            { any: [eq('customer', 'gold', '$.tier'), eq('customer', 'platinum', '$.tier')] },
+            eq('channel', 'voice'),
+            { fact: 'agentsAvailable', params: { queue: 'vip' }, operator: 'equal', value: true },
+            eq('reason', 'user_requested'),
+          ],
+        },
+        event: queue('vip'),
+      },
+      {
+        name: 'policy-or-busy',
+        conditions: { any: [{ fact: 'agentsAvailable', params: { queue: 'general' }, operator: 'equal', value: false }, eq('reason', 'policy')] },
+        event: queue('message'),
+      },
+      { name: 'not-chat', conditions: { not: eq('channel', 'chat') }, event: queue('other') },
+    ],
+    default: queue('general'),
+  };
+  // One line per condition: where it is, its outcome, and the value it saw when evaluated.
+  const lines = (explanation: RouteExplanation): string[] => {
+    const out: string[] = [];
+    const visit = (c: ConditionExplanation): void => {
+      out.push(`${c.at} ${c.outcome}${c.kind === 'fact' && c.outcome !== 'not-evaluated' ? ` saw ${c.seen === undefined ? 'undefined' : JSON.stringify(c.seen)}` : ''}`);
+      if (c.kind !== 'fact') c.conditions.forEach(visit);
+    };
+    for (const rule of explanation.rules) visit(rule.conditions);
+    return out;
+  };
+
+  it('evaluates every condition of the first set, and the rest only when it has not settled the outcome', async () => {
+    const agentsAvailable = vi.fn(() => true);
+    const router = createRouter(loadConnectionRules(json), { agentsAvailable });
+    const facts = { channel: 'chat', reason: 'policy', customer: { tier: 'gold' } };
+    const explanation = await router.explain(facts);
+    expect(lines(explanation)).toEqual([
+      '$.rules[0].conditions failed',
+      // channel and reason run first, together; channel failed, so the rest is never asked.
+      '$.rules[0].conditions.all[0] not-evaluated',
+      '$.rules[0].conditions.all[0].any[0] not-evaluated',
+      '$.rules[0].conditions.all[0].any[1] not-evaluated',
+      '$.rules[0].conditions.all[1] failed saw "chat"',
+      '$.rules[0].conditions.all[2] not-evaluated',
+      '$.rules[0].conditions.all[3] failed saw "policy"',
+      // reason held in the first set, so the host is not asked about the general queue.
+      '$.rules[1].conditions held',
+      '$.rules[1].conditions.any[0] not-evaluated',
+      '$.rules[1].conditions.any[1] held saw "policy"',
+      '$.rules[2].conditions failed',
+      '$.rules[2].conditions.not held saw "chat"',
+    ]);
+    expect(agentsAvailable).not.toHaveBeenCalled();
+    expect(explanation.decision.rule).toBe('policy-or-busy');
+    expect(explanation.rules[0]?.why).toBe('Did not hold: channel equal "voice" failed, the value was "chat" ($.rules[0].conditions.all[1]).');
+    expect(explanation).toStrictEqual(await explainWithJsonRulesEngine(loadConnectionRules(json), facts, dynamicFactSources({ agentsAvailable })));
+  });
+
+  it('moves a dynamic fact the facts give into the first set, and asks the host once the first set holds', async () => {
+    const agentsAvailable = vi.fn(() => false);
+    const router = createRouter(loadConnectionRules(json), { agentsAvailable });
+    const given = await router.explain({ channel: 'voice', reason: 'other', agentsAvailable: true });
+    expect(lines(given).slice(7, 10)).toEqual(['$.rules[1].conditions failed', '$.rules[1].conditions.any[0] failed saw true', '$.rules[1].conditions.any[1] failed saw "other"']);
+    expect(agentsAvailable).not.toHaveBeenCalled();
+    const asked = await router.explain({ channel: 'voice', reason: 'user_requested', customer: { tier: 'platinum' } });
+    expect(lines(asked).slice(0, 7)).toEqual([
+      '$.rules[0].conditions failed',
+      '$.rules[0].conditions.all[0] held',
+      '$.rules[0].conditions.all[0].any[0] failed saw "platinum"',
+      '$.rules[0].conditions.all[0].any[1] held saw "platinum"',
+      '$.rules[0].conditions.all[1] held saw "voice"',
+      '$.rules[0].conditions.all[2] failed saw false',
+      '$.rules[0].conditions.all[3] held saw "user_requested"',
+    ]);
+    expect(agentsAvailable.mock.calls).toEqual([[{ queue: 'vip' }], [{ queue: 'general' }]]);
   });
 });
 

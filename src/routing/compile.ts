@@ -1,11 +1,10 @@
 // Compiles validated rule JSON into closures, once per router: value slots shared by conditions
 // that read the same fact, path and params; inline equality guards; a rule index.
-import { agentsAvailableFact, isDynamicFact, withinBusinessHoursFact } from '../rules/dynamic-facts.js';
+import { isDynamicFact } from '../rules/dynamic-facts.js';
 import { operatorPredicate } from '../rules/operator-semantics.js';
-import { parsePropertyPath, type PathSegment } from '../rules/property-path.js';
 import type { Condition, ConnectionRules, FactCondition } from '../rules/rule-schema.js';
 import { unread, type Decision, type Loader } from './decision.js';
-import { valueAtPath } from './facts.js';
+import { SlotTable } from './slots.js';
 import type { RouteDecision } from './target-schema.js';
 
 /** A compiled condition: synchronous, and reads each value at most once per decision. */
@@ -188,53 +187,5 @@ function compileLeaf(condition: FactCondition, slot: number): CompiledCondition 
         return test(v === unread ? d.load(slot) : v);
       };
     }
-  }
-}
-
-// One slot per distinct value the conditions read: the same fact, path and params share a slot.
-class SlotTable {
-  readonly loaders: Loader[] = [];
-  usesDynamicFacts = false;
-  private readonly byKey = new Map<string, number>();
-
-  slotOf(condition: FactCondition): number {
-    const segments = condition.path === undefined ? undefined : parsePropertyPath(condition.path);
-    if (condition.path !== undefined && !segments) throw new Error(`agent-handoff: unvalidated path ${condition.path}`);
-    const key = JSON.stringify([condition.fact, segments ?? null, condition.params ?? null]);
-    let slot = this.byKey.get(key);
-    if (slot === undefined) {
-      slot = this.loaders.length;
-      this.loaders.push(this.loader(condition, segments));
-      this.byKey.set(key, slot);
-    }
-    return slot;
-  }
-
-  private loader(condition: FactCondition, segments: readonly PathSegment[] | undefined): Loader {
-    const name = condition.fact;
-    let read: Loader;
-    // A fact given in the facts object wins over the computed one, as a runtime fact does in json-rules-engine.
-    if (name === withinBusinessHoursFact) {
-      this.usesDynamicFacts = true;
-      read = (f, s) => (Object.hasOwn(f, name) ? f[name] : s.withinBusinessHours());
-    } else if (name === agentsAvailableFact && condition.params) {
-      this.usesDynamicFacts = true;
-      const query = condition.params;
-      const key = JSON.stringify(query);
-      read = (f, s) => (Object.hasOwn(f, name) ? f[name] : s.agentsAvailable(key, query));
-    } else {
-      read = (f) => (Object.hasOwn(f, name) ? f[name] : undefined);
-    }
-    if (!segments) return read;
-    const [only] = segments;
-    if (segments.length === 1 && only !== undefined) {
-      // The common `$.key`, unrolled: json-rules-engine follows the path only into objects.
-      return (f, s) => {
-        const value = read(f, s);
-        if (value === null || typeof value !== 'object') return value;
-        return Object.hasOwn(value, only) ? (value as Record<PathSegment, unknown>)[only] : undefined;
-      };
-    }
-    return (f, s) => valueAtPath(read(f, s), segments);
   }
 }

@@ -1,11 +1,11 @@
 import { formatPath } from '../errors.js';
 import type { AgentAvailabilityQuery } from '../rules/dynamic-facts.js';
 import type { ConditionOperator, ConditionValue } from '../rules/operators.js';
-import type { Condition, ConnectionRules } from '../rules/rule-schema.js';
-import type { ConditionEvaluation, RuleEvaluation } from './json-rules-engine.js';
+import type { Condition, ConnectionRules, FactCondition } from '../rules/rule-schema.js';
+import type { ConditionEvaluation, RuleEvaluation } from './evaluation.js';
 import type { RouteDecision, Target } from './target-schema.js';
 
-/** How one condition came out: it held, it failed, or it was not needed to decide its rule. */
+/** How one condition came out: it held, it failed, or it was not evaluated because the conditions json-rules-engine evaluates first had already decided the `all` / `any` around it. */
 export type ConditionOutcome = 'held' | 'failed' | 'not-evaluated';
 
 /** A fact condition: the value seen, the operator, the expected value and the outcome. */
@@ -60,60 +60,137 @@ export interface RouteExplanation {
   readonly rules: readonly RuleExplanation[];
 }
 
-/** Builds the explanation from json-rules-engine's per-rule evaluations and the decision. */
+/** Builds the explanation from the per-rule evaluations (compiled or json-rules-engine's) and the decision. */
 export function buildExplanation(
   rules: ConnectionRules,
   evaluations: readonly RuleEvaluation[],
   decision: RouteDecision,
 ): RouteExplanation {
-  const winnerIndex = decision.rule === null ? -1 : rules.rules.findIndex((r) => r.name === decision.rule);
-  const winner = rules.rules[winnerIndex];
+  const template = templateOf(rules);
+  const winnerIndex = decision.rule === null ? -1 : (template.indexByName.get(decision.rule) ?? -1);
+  const winner = template.rules[winnerIndex];
   const explained = evaluations.map((evaluation): RuleExplanation => {
-    const rule = rules.rules[evaluation.index];
+    const rule = template.rules[evaluation.index];
     if (!rule) throw new Error(`agent-handoff: no rule at index ${evaluation.index}`);
-    const at = formatPath(['rules', evaluation.index]);
-    const conditions = explainCondition(rule.conditions, evaluation.conditions, ['rules', evaluation.index, 'conditions']);
-    if (conditions.kind === 'fact') throw new Error('agent-handoff: a rule root is always all, any or not');
+    const conditions = explainBoolean(rule.conditions, evaluation.conditions);
     let outcome: RuleOutcome;
     let why: string;
     if (evaluation.index === winnerIndex) {
       outcome = 'won';
-      why = `Won: the first rule that held, in order of priority (${rule.priority}) then position in the file.`;
+      why = rule.wonWhy;
     } else if (evaluation.held && winner) {
       outcome = 'outranked';
       why =
         winner.priority > rule.priority
-          ? `Held, but ${JSON.stringify(winner.name)} won with a higher priority (${winner.priority} > ${rule.priority}).`
-          : `Held, but ${JSON.stringify(winner.name)} has the same priority (${rule.priority}) and comes earlier in the file.`;
+          ? `Held, but ${winner.quotedName} won with a higher priority (${winner.priority} > ${rule.priority}).`
+          : `Held, but ${winner.quotedName} has the same priority (${rule.priority}) and comes earlier in the file.`;
     } else {
       outcome = 'did-not-hold';
-      why = `Did not hold: ${whyFailed(conditions)}.`;
+      why = `Did not hold: ${whyFailed(rule.conditions, conditions)}.`;
     }
-    return { rule: rule.name, index: evaluation.index, at, priority: rule.priority, held: evaluation.held, outcome, why, target: rule.event, conditions };
+    return { rule: rule.name, index: evaluation.index, at: rule.at, priority: rule.priority, held: evaluation.held, outcome, why, target: rule.target, conditions };
   });
-  const why = winner
-    ? `Rule ${JSON.stringify(winner.name)} won (priority ${winner.priority}, ${formatPath(['rules', winnerIndex])}).`
-    : rules.rules.length === 0
-      ? 'The rule set has no rules: the default target applies.'
-      : 'No rule held: the default target applies.';
+  const why = winner ? winner.winnerWhy : rules.rules.length === 0 ? 'The rule set has no rules: the default target applies.' : 'No rule held: the default target applies.';
   return { decision, why, rules: explained };
 }
 
-function explainCondition(condition: Condition, evaluation: ConditionEvaluation, path: (string | number)[]): ConditionExplanation {
-  const outcome: ConditionOutcome = evaluation.outcome === undefined ? 'not-evaluated' : evaluation.outcome ? 'held' : 'failed';
+// What an explanation repeats on every call (paths, phrases, sentences), built once per rule set.
+interface Template {
+  readonly rules: readonly RuleTemplate[];
+  readonly indexByName: ReadonlyMap<string, number>;
+}
+
+interface RuleTemplate {
+  readonly name: string;
+  readonly quotedName: string;
+  readonly at: string;
+  readonly priority: number;
+  readonly target: Target;
+  readonly wonWhy: string;
+  readonly winnerWhy: string;
+  readonly conditions: BooleanTemplate;
+}
+
+interface BooleanTemplate {
+  readonly kind: 'all' | 'any' | 'not';
+  readonly at: string;
+  readonly nested: readonly NodeTemplate[];
+}
+
+interface FactTemplate {
+  readonly kind: 'fact';
+  readonly at: string;
+  readonly condition: FactCondition;
+  /** `describeCondition` of it. */
+  readonly phrase: string;
+}
+
+type NodeTemplate = BooleanTemplate | FactTemplate;
+
+// Keyed by the rule set object: a router explains with the same object on every call.
+const templates = new WeakMap<ConnectionRules, Template>();
+
+function templateOf(rules: ConnectionRules): Template {
+  let template = templates.get(rules);
+  if (!template) {
+    template = {
+      rules: rules.rules.map((rule, index): RuleTemplate => {
+        const at = formatPath(['rules', index]);
+        const conditions = nodeTemplate(rule.conditions, ['rules', index, 'conditions']);
+        if (conditions.kind === 'fact') throw new Error('agent-handoff: a rule root is always all, any or not');
+        return {
+          name: rule.name,
+          quotedName: JSON.stringify(rule.name),
+          at,
+          priority: rule.priority,
+          target: rule.event,
+          wonWhy: `Won: the first rule that held, in order of priority (${rule.priority}) then position in the file.`,
+          winnerWhy: `Rule ${JSON.stringify(rule.name)} won (priority ${rule.priority}, ${at}).`,
+          conditions,
+        };
+      }),
+      indexByName: new Map(rules.rules.map((rule, index) => [rule.name, index])),
+    };
+    templates.set(rules, template);
+  }
+  return template;
+}
+
+function nodeTemplate(condition: Condition, path: (string | number)[]): NodeTemplate {
+  const at = formatPath(path);
+  if ('all' in condition) return { kind: 'all', at, nested: condition.all.map((c, i) => nodeTemplate(c, [...path, 'all', i])) };
+  if ('any' in condition) return { kind: 'any', at, nested: condition.any.map((c, i) => nodeTemplate(c, [...path, 'any', i])) };
+  if ('not' in condition) return { kind: 'not', at, nested: [nodeTemplate(condition.not, [...path, 'not'])] };
+  const phrase = describeCondition({ fact: condition.fact, path: condition.path, params: condition.params, operator: condition.operator, expected: condition.value });
+  return { kind: 'fact', at, condition, phrase };
+}
+
+const notEvaluated: ConditionEvaluation = { outcome: undefined };
+
+function outcomeOf(evaluation: ConditionEvaluation): ConditionOutcome {
+  return evaluation.outcome === undefined ? 'not-evaluated' : evaluation.outcome ? 'held' : 'failed';
+}
+
+function explainBoolean(template: BooleanTemplate, evaluation: ConditionEvaluation): BooleanConditionExplanation {
   const nested = evaluation.nested ?? [];
-  const child = (c: Condition, i: number, key: string, indexed: boolean): ConditionExplanation =>
-    explainCondition(c, nested[i] ?? { outcome: undefined }, indexed ? [...path, key, i] : [...path, key]);
-  if ('all' in condition) return { kind: 'all', at: formatPath(path), outcome, conditions: condition.all.map((c, i) => child(c, i, 'all', true)) };
-  if ('any' in condition) return { kind: 'any', at: formatPath(path), outcome, conditions: condition.any.map((c, i) => child(c, i, 'any', true)) };
-  if ('not' in condition) return { kind: 'not', at: formatPath(path), outcome, conditions: [child(condition.not, 0, 'not', false)] };
+  return {
+    kind: template.kind,
+    at: template.at,
+    outcome: outcomeOf(evaluation),
+    conditions: template.nested.map((t, i) => explainNode(t, nested[i] ?? notEvaluated)),
+  };
+}
+
+function explainNode(template: NodeTemplate, evaluation: ConditionEvaluation): ConditionExplanation {
+  if (template.kind !== 'fact') return explainBoolean(template, evaluation);
+  const condition = template.condition;
   const explained: { -readonly [K in keyof FactConditionExplanation]: FactConditionExplanation[K] } = {
     kind: 'fact',
-    at: formatPath(path),
+    at: template.at,
     fact: condition.fact,
     operator: condition.operator,
     seen: evaluation.seen,
-    outcome,
+    outcome: outcomeOf(evaluation),
   };
   if (condition.path !== undefined) explained.path = condition.path;
   if (condition.params) explained.params = condition.params;
@@ -135,20 +212,31 @@ export function showValue(value: unknown): string {
 }
 
 /** `channel equal "voice"`, `customer $.tier exists`: a condition as a short phrase. */
-export function describeCondition(c: FactConditionExplanation): string {
+export function describeCondition(c: Pick<FactConditionExplanation, 'fact' | 'path' | 'params' | 'operator' | 'expected'>): string {
   const subject = `${c.fact}${c.params ? JSON.stringify(c.params) : ''}${c.path ? ` ${c.path}` : ''}`;
   return `${subject} ${c.operator}${c.expected === undefined ? '' : ` ${showValue(c.expected)}`}`;
 }
 
-function whyFailed(c: ConditionExplanation): string {
-  if (c.kind === 'fact') return `${describeCondition(c)} failed, the value was ${showValue(c.seen)} (${c.at})`;
+// The template mirrors the explanation's tree, node for node. Loops, not closures: this runs on
+// every explanation of a rule that did not hold.
+function whyFailed(template: NodeTemplate, c: ConditionExplanation): string {
+  if (c.kind === 'fact') return `${(template as FactTemplate).phrase} failed, the value was ${showValue(c.seen)} (${c.at})`;
+  const { nested } = template as BooleanTemplate;
+  const { conditions } = c;
   if (c.kind === 'all') {
-    const failed = c.conditions.find((n) => n.outcome === 'failed');
-    return failed ? whyFailed(failed) : `a condition failed (${c.at})`;
+    for (let i = 0; i < conditions.length; i++) {
+      const n = conditions[i] as ConditionExplanation;
+      if (n.outcome === 'failed') return whyFailed(nested[i] as NodeTemplate, n);
+    }
+    return `a condition failed (${c.at})`;
   }
   if (c.kind === 'any') {
-    const reasons = c.conditions.filter((n) => n.outcome === 'failed').map(whyFailed);
-    return reasons.length === 1 ? (reasons[0] ?? '') : `none of ${c.conditions.length} held (${reasons.join('; ')})`;
+    const reasons: string[] = [];
+    for (let i = 0; i < conditions.length; i++) {
+      const n = conditions[i] as ConditionExplanation;
+      if (n.outcome === 'failed') reasons.push(whyFailed(nested[i] as NodeTemplate, n));
+    }
+    return reasons.length === 1 ? (reasons[0] ?? '') : `none of ${conditions.length} held (${reasons.join('; ')})`;
   }
   return `the condition under "not" held (${c.at})`;
 }

@@ -8,26 +8,9 @@ import { parsePropertyPath, resolvePropertyPath, type PathSegment } from '../rul
 import type { Condition, ConnectionRules } from '../rules/rule-schema.js';
 import { evaluationOrder } from './compile.js';
 import type { DynamicFactSources } from './dynamic-fact-sources.js';
+import type { ConditionEvaluation, RuleEvaluation } from './evaluation.js';
 import { readFact, type Facts } from './facts.js';
 import type { RouteDecision } from './target-schema.js';
-
-/** How one condition came out in json-rules-engine, mirroring the rule's condition tree. */
-export interface ConditionEvaluation {
-  /** `undefined` when the engine did not need to evaluate it. */
-  readonly outcome: boolean | undefined;
-  /** For a fact condition: the value the operator saw (after the path). */
-  readonly seen?: unknown;
-  /** For `all` / `any` / `not`: the nested conditions, in order. */
-  readonly nested?: readonly ConditionEvaluation[];
-}
-
-/** How one rule came out in json-rules-engine. */
-export interface RuleEvaluation {
-  /** Position of the rule in the file. */
-  readonly index: number;
-  readonly held: boolean;
-  readonly conditions: ConditionEvaluation;
-}
 
 /**
  * Runs the rules through json-rules-engine (a fresh `Engine`, so concurrent calls never share

@@ -2,11 +2,12 @@ import { HandoffError, isHandoffError } from '../errors.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import type { ConnectionRules } from '../rules/rule-schema.js';
 import { compileRules } from './compile.js';
+import { compileExplainer, evaluateRules, firstHeld } from './compile-explain.js';
 import { Decision, DecisionScope } from './decision.js';
 import { dynamicFactSources, type DynamicFactOptions } from './dynamic-fact-sources.js';
+import type { RuleEvaluation } from './evaluation.js';
 import { buildExplanation, type RouteExplanation } from './explanation.js';
-import { assertFacts, invalidFacts, isFacts } from './facts.js';
-import { evaluateWithJsonRulesEngine, pickDecision } from './json-rules-engine.js';
+import { invalidFacts, isFacts } from './facts.js';
 import { runRules, Suspended } from './run-rules.js';
 import type { RouteDecision } from './target-schema.js';
 
@@ -17,13 +18,15 @@ export type RouterOptions = DynamicFactOptions;
 export interface Router {
   /** The first rule that holds in priority order, or the default with `rule: null`. */
   route(facts: unknown): Promise<RouteDecision>;
-  /** Every rule's outcome with the value seen per condition, which rule won and why the others did not. */
+  /** Every rule's outcome with the value seen per condition, which rule won and why the others did not, as json-rules-engine would report them. */
   explain(facts: unknown): Promise<RouteExplanation>;
 }
 
 /**
- * Creates a router over a rule set. The rules are compiled once into closures for `route`;
- * `explain` runs json-rules-engine itself, the reference semantics, on a fresh engine per call.
+ * Creates a router over a rule set. The rules are compiled once into closures for `route`, and
+ * once into closures for `explain` that also record each condition's outcome and value seen and
+ * skip exactly the conditions json-rules-engine skips, so an explanation equals the one
+ * json-rules-engine gives (a property test checks it); json-rules-engine itself is not run.
  * Facts are the top-level keys of the object given; a missing fact or path is `undefined`.
  * Rules not produced by `loadConnectionRules` are validated first (`INVALID_RULES`).
  *
@@ -40,6 +43,7 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
   const validated = loadConnectionRules(rules);
   const sources = dynamicFactSources(options);
   const compiled = compileRules(validated);
+  const explainer = compileExplainer(validated);
   const noScope = new DecisionScope({ withinBusinessHours: undefined, agentsAvailable: undefined });
   // Without dynamic facts a decision runs synchronously from start to end, so one Decision is
   // reused; `busy` covers the odd facts getter that routes again while a decision runs.
@@ -53,6 +57,11 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
       outcome = runRules(compiled, decision, outcome.position);
     }
     return outcome;
+  };
+
+  const explanationOf = (evaluations: readonly RuleEvaluation[]): RouteExplanation => {
+    const winner = validated.rules[firstHeld(explainer, evaluations)];
+    return buildExplanation(validated, evaluations, winner ? { target: winner.event, rule: winner.name } : { target: validated.default, rule: null });
   };
 
   return {
@@ -81,16 +90,16 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
       return Promise.resolve(outcome as RouteDecision);
     },
 
-    async explain(facts) {
-      assertFacts(facts);
-      const evaluations = await evaluateWithJsonRulesEngine(validated, facts, sources).catch((error: unknown) => {
-        throw asDecisionError(error);
-      });
-      const decision = pickDecision(
-        validated,
-        evaluations.filter((e) => e.held).map((e) => e.index),
-      );
-      return buildExplanation(validated, evaluations, decision);
+    explain(facts) {
+      if (!isFacts(facts)) return Promise.reject(invalidFacts(facts));
+      let evaluations: readonly RuleEvaluation[] | Promise<readonly RuleEvaluation[]>;
+      try {
+        evaluations = evaluateRules(explainer, facts, explainer.usesDynamicFacts ? new DecisionScope(sources) : noScope);
+      } catch (error) {
+        return Promise.reject(asDecisionError(error));
+      }
+      if (!(evaluations instanceof Promise)) return Promise.resolve(explanationOf(evaluations));
+      return evaluations.then(explanationOf, (error: unknown) => Promise.reject(asDecisionError(error)));
     },
   };
 }
