@@ -96,20 +96,11 @@ export function createConversationHost(conversationId: string, source: HostSourc
   const direct = options.direct && options.inspect === undefined;
   let engine: ConversationEngine;
   let restoreMode: RestoreMode | undefined;
-  // The direct path's steps abort with these; XState aborts the steps it started itself.
-  const controllers = new WeakMap<Effect, AbortController>();
-
   /** A step the direct path invoked: it reacts to the settlement itself, without a promise. */
   const invokeDirect = (name: EffectName, input: unknown): void => {
-    const controller = new AbortController();
-    const effect = createEffect(name, input, controller.signal);
-    controllers.set(effect, controller);
+    const effect = createEffect(name, input);
     effect.react = (outcome) => reactDirect(effect, outcome);
     host.effects.push(effect);
-  };
-
-  const abortDirect = (effect: Effect): void => {
-    controllers.get(effect)?.abort();
   };
 
   /** Creates an actor whose restored invocations `register` treats per `mode`. */
@@ -159,7 +150,7 @@ export function createConversationHost(conversationId: string, source: HostSourc
           adopted.react = undefined;
           // XState aborts its restored child when the state is left: the adapter's call is aborted with it.
           signal.addEventListener('abort', () => {
-            abortDirect(adopted);
+            adopted.abort();
           }, { once: true });
           return adopted.promise;
         }
@@ -194,10 +185,10 @@ export function createConversationHost(conversationId: string, source: HostSourc
     settleOrphan(key, outcome, at) {
       const orphan = host.orphans.get(key);
       host.orphans.delete(key);
-      if (!orphan || isAborted(orphan.signal)) return false;
+      if (!orphan || isAborted(orphan)) return false;
       host.stamp(at);
       // The stamp may have fired the step's own timeout, which aborted the invocation.
-      if (isAborted(orphan.signal)) return false;
+      if (isAborted(orphan)) return false;
       // From now on it is this host's effect: the runtime waits for XState to react to it.
       orphan.status = 'running';
       host.effects.push(orphan);
@@ -216,7 +207,7 @@ export function createConversationHost(conversationId: string, source: HostSourc
     discard() {
       host.discarded = true;
       engine.stop();
-      for (const effect of host.effects) abortDirect(effect);
+      for (const effect of host.effects) effect.abort();
     },
   };
 
@@ -227,9 +218,9 @@ export function createConversationHost(conversationId: string, source: HostSourc
   return host;
 }
 
-/** Read through a call: the stamp before a re-check can abort the signal, which narrowing would hide. */
-export function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
+/** Read through a call: the stamp before a re-check can abort the effect, which narrowing would hide. */
+export function isAborted(effect: Effect): boolean {
+  return effect.aborted;
 }
 
 /** The dotted keys of every atomic state under `node`. */

@@ -63,7 +63,7 @@ class SaveConflict extends Error {
   override readonly name = 'SaveConflict';
 }
 
-type Run = (conversationId: string, input: unknown, signal: AbortSignal) => Promise<unknown>;
+type Run = (conversationId: string, input: unknown, control: Effect) => Promise<unknown>;
 
 /** Creates the processor. */
 export function createConversationProcessor(options: ProcessorOptions): ConversationProcessor {
@@ -73,9 +73,8 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const commit = async (host: ConversationHost): Promise<void> => {
     const next = host.nextDeadlineAt();
     const snapshot = host.snapshot();
-    const persisted = host.persisted();
     const result = await store.save(host.conversationId, host.version, {
-      snapshot: encodeConversation(persisted, host.recentEventIds),
+      snapshot: encodeConversation(host.persisted(), host.recentEventIds),
       nextDeadline: next,
     });
     if (!result.ok) throw new SaveConflict(`conversation ${host.conversationId} changed since version ${host.version}`);
@@ -91,16 +90,16 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const run = (host: ConversationHost, effect: Effect, onWrite: (result: WriteResult) => void): void => {
     effect.status = 'running';
     const finish = (outcome: EffectOutcome): void => {
-      if (host.discarded || isAborted(effect.signal)) return;
+      if (host.discarded || isAborted(effect)) return;
       host.stamp(clock.now());
       // The stamp may have fired the step's own timeout, which aborted the effect.
-      if (isAborted(effect.signal)) return;
+      if (isAborted(effect)) return;
       if (effect.write) onWrite({ key: effect.key, outcome });
       effect.settle(outcome);
     };
     let call: Promise<unknown>;
     try {
-      call = (executors[effect.name] as Run)(host.conversationId, effect.input, effect.signal);
+      call = (executors[effect.name] as Run)(host.conversationId, effect.input, effect);
     } catch (error) {
       call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -136,7 +135,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const drive = async (host: ConversationHost, checkpoint: () => Promise<void>, onWrite: (result: WriteResult) => void): Promise<void> => {
     let firedDeadline: number | null = null;
     for (;;) {
-      const fresh = host.effects.filter((effect) => effect.status === 'new' && !effect.signal.aborted);
+      const fresh = host.effects.filter((effect) => effect.status === 'new' && !effect.aborted);
       if (fresh.some((effect) => effect.write)) await checkpoint();
       for (const effect of fresh) run(host, effect, onWrite);
       removeFinished(host.effects);

@@ -60,7 +60,8 @@ const isEmpty = (value: unknown): boolean => typeof value !== 'object' || value 
 export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEventIds: RecentEventIds): JsonValue {
   const { context, children, historyValue, ...rest } = snapshot;
   const compact: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(context)) {
+  for (const key in context) {
+    const value = context[key as keyof HandoffContext];
     if (key !== 'settings' && key !== 'event' && value !== null) compact[key] = value;
   }
   const machine = { ...rest, context: compact, ...(isEmpty(children) ? {} : { children }), ...(isEmpty(historyValue) ? {} : { historyValue }) };

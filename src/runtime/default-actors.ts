@@ -52,7 +52,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
         ...(deps.processor ? { processor: deps.processor } : {}),
       }),
 
-    deliverToAutomationNode: (conversationId, input, signal) =>
+    deliverToAutomationNode: (conversationId, input, { signal }) =>
       call('Delivery to the automation node', async () => {
         const receipt = await deps.automationNode.deliver({
           conversationId,
@@ -93,7 +93,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
 
     cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason)),
 
-    handOverToTarget: (conversationId, input, signal) =>
+    handOverToTarget: (conversationId, input, { signal }) =>
       call('The hand-over', async () => {
         if (!deps.handOver) return undefined;
         return deps.handOver({

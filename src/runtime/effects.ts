@@ -5,9 +5,14 @@ import type { HandoffActorTypes } from '../../machines/handoff.types.js';
 /** The name of an actor the runtime provides. */
 export type EffectName = keyof HandoffActorTypes;
 
+/** What an executor may use to stop early: the signal is made on first use, so steps that never look at it cost nothing. */
+export interface EffectControl {
+  readonly signal: AbortSignal;
+}
+
 /** Runs one effect for a conversation; a rejection is the step's failure. */
 export type EffectExecutors = {
-  readonly [K in EffectName]: (conversationId: string, input: HandoffActorTypes[K]['input'], signal: AbortSignal) => Promise<HandoffActorTypes[K]['output']>;
+  readonly [K in EffectName]: (conversationId: string, input: HandoffActorTypes[K]['input'], control: EffectControl) => Promise<HandoffActorTypes[K]['output']>;
 };
 
 /**
@@ -21,7 +26,7 @@ export const writeEffects: ReadonlySet<EffectName> = new Set<EffectName>(['deliv
 export type EffectOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
 /** One invocation of a provided actor, waiting for the runtime to run or settle it. */
-export interface Effect {
+export interface Effect extends EffectControl {
   readonly name: EffectName;
   readonly input: unknown;
   /** Identifies the invocation across processes: the actor, the handoff, the attempt or scope. */
@@ -29,6 +34,10 @@ export interface Effect {
   readonly write: boolean;
   /** Aborted when the state that invoked it is left: the effect no longer matters. */
   readonly signal: AbortSignal;
+  /** True once aborted (read without making a signal). */
+  readonly aborted: boolean;
+  /** Aborts an effect the direct path started (XState aborts the ones it started through their signal). */
+  abort(): void;
   status: 'new' | 'running' | 'settled';
   /** How it settled, once it has. */
   readonly outcome: EffectOutcome | undefined;
@@ -52,8 +61,14 @@ export function effectKey(name: EffectName, input: unknown): string {
   return `${name}#${fields.sequence ?? ''}#${fields.attempt ?? fields.scope ?? fields.reason ?? ''}`;
 }
 
-/** Creates the effect for one invocation; the runtime settles it, XState (or the direct path) reacts. */
-export function createEffect(name: EffectName, input: unknown, signal: AbortSignal): Effect {
+/**
+ * Creates the effect for one invocation; the runtime settles it, XState (or the direct path) reacts.
+ * XState passes the signal of the actor it started; the direct path passes none, and the effect
+ * makes one only if an executor asks (Node's AbortController costs microseconds).
+ */
+export function createEffect(name: EffectName, input: unknown, xstateSignal?: AbortSignal): Effect {
+  let controller: AbortController | undefined;
+  let abortedDirectly = false;
   let promise: Promise<unknown> | undefined;
   let resolvePromise: ((value: unknown) => void) | undefined;
   let rejectPromise: ((error: unknown) => void) | undefined;
@@ -62,11 +77,14 @@ export function createEffect(name: EffectName, input: unknown, signal: AbortSign
   let finishedPromise: Promise<void> | undefined;
   let outcome: EffectOutcome | undefined;
 
+  const wakeWaiters = (): void => {
+    if (waiters) for (const wake of waiters) wake();
+    waiters = undefined;
+  };
   const finish = (): void => {
     if (finished) return;
     finished = true;
-    if (waiters) for (const wake of waiters) wake();
-    waiters = undefined;
+    wakeWaiters();
   };
 
   const effect: Effect = {
@@ -74,13 +92,27 @@ export function createEffect(name: EffectName, input: unknown, signal: AbortSign
     input,
     key: effectKey(name, input),
     write: writeEffects.has(name),
-    signal,
+    get signal() {
+      if (xstateSignal) return xstateSignal;
+      controller ??= new AbortController();
+      if (abortedDirectly) controller.abort();
+      return controller.signal;
+    },
+    get aborted() {
+      return xstateSignal ? xstateSignal.aborted : abortedDirectly;
+    },
+    abort() {
+      if (xstateSignal || abortedDirectly) return;
+      abortedDirectly = true;
+      controller?.abort();
+      wakeWaiters();
+    },
     status: 'new',
     get outcome() {
       return outcome;
     },
     get finished() {
-      return finished || signal.aborted;
+      return finished || effect.aborted;
     },
     react: undefined,
     get promise() {
@@ -111,13 +143,13 @@ export function createEffect(name: EffectName, input: unknown, signal: AbortSign
     },
     finishedPromise: () =>
       (finishedPromise ??= new Promise<void>((resolve) => {
-        if (finished || signal.aborted) {
+        if (effect.finished) {
           resolve();
           return;
         }
         waiters = [resolve];
         // One listener per effect, for its lifetime: an aborted step may never settle.
-        signal.addEventListener('abort', () => {
+        xstateSignal?.addEventListener('abort', () => {
           resolve();
         }, { once: true });
       })),
