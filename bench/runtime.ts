@@ -19,7 +19,7 @@ import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtim
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../src/runtime/store/postgres-store.js';
-import type { ConversationStore } from '../src/runtime/store/store.js';
+import type { ConversationStore, ConversationWrite } from '../src/runtime/store/store.js';
 import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -238,22 +238,45 @@ async function postgres(): Promise<void> {
   }
 }
 
+/** The JSON a memory store writes for one lifecycle: each save's snapshot, serialized as the store does. */
+async function lifecycleSaves(): Promise<{ count: number; bytes: number; serialize: () => void }> {
+  const store = createMemoryStore();
+  const writes: ConversationWrite[] = [];
+  const recording: ConversationStore = {
+    ...store,
+    save: (id, version, write) => {
+      writes.push(write);
+      return store.save(id, version, write);
+    },
+  };
+  const runtime = runtimeOn(recording);
+  await lifecycle(runtime, 'saves', 0);
+  await runtime.close();
+  const bytes = writes.reduce((sum, write) => sum + JSON.stringify(write.snapshot).length, 0);
+  return { count: writes.length, bytes, serialize: () => writes.map((write) => JSON.stringify(write.snapshot)) };
+}
+
 /** Runs the runtime benchmarks. */
 export default async function (): Promise<void> {
   heading('Runtime: full lifecycles (start, invoke → delivered → routed → queued, offered, accepted, ended), memory store');
   const runtime = runtimeOn(createMemoryStore());
   const one = await lifecycles('runtime, 1 lifecycle at a time', runtime, 2000, 1, 'seq');
   const many = await lifecycles('runtime, 64 lifecycles in flight', runtime, 2000, 64, 'par');
+  const actorRuntime = runtimeOn(createMemoryStore(), { directPath: false });
+  const actors = await lifecycles('same, every event in an XState actor', actorRuntime, 2000, 64, 'act');
   const bareReal = await measure('bare machine + same payload build + routing', bareMachine(benchConfig(), true), { batch: 20 });
   const bareCanned = await measure('bare machine, actors answer canned at once', bareMachine(benchConfig(), false), { batch: 20 });
-  printComparison(many.measurement, [one.measurement, bareReal, bareCanned]);
+  printComparison(many.measurement, [one.measurement, actors.measurement, bareReal, bareCanned]);
   console.log(`  target ≥ 20 000 lifecycles/s in memory: ${many.measurement.opsPerSecond >= 20_000 ? 'met' : 'NOT met'}`);
+  const saves = await lifecycleSaves();
+  const serialize = await measure(`of which: JSON of its ${saves.count} saves (${(saves.bytes / 1024).toFixed(1)} KiB)`, saves.serialize, { batch: 20 });
+  console.log(`  ${serialize.label.padEnd(44)} ${fmt(serialize.p50Micros).padStart(8)} µs per lifecycle = ${((serialize.p50Micros * many.measurement.opsPerSecond) / 1e4).toFixed(0)}% of the lifecycle's time`);
   printLatencies('send, 1 lifecycle at a time', one.latencies);
   printLatencies('send, 64 lifecycles in flight', many.latencies);
   const noExplain = runtimeOn(createMemoryStore(), { routing: { explain: false } });
   const quiet = await lifecycles('runtime, 64 in flight, explanations off', noExplain, 1500, 64, 'nx');
   printComparison(quiet.measurement, [many.measurement]);
-  await Promise.all([runtime.close(), noExplain.close()]);
+  await Promise.all([runtime.close(), actorRuntime.close(), noExplain.close()]);
 
   heading('Runtime: heap per idle conversation (evicted to its snapshot in the memory store, after a full GC)');
   for (const count of [100_000, ...(largestIdle > 100_000 ? [largestIdle] : [])]) await idleHeap(count);

@@ -144,6 +144,18 @@ describe('a full lifecycle with the defaults', () => {
     expect(types()).toContain('handedOver');
   });
 
+  it('sends the routing explanation with the routed notification and keeps it out of the stored snapshot', async () => {
+    const { runtime, store, notifications } = runtimeWith({ maxLiveActors: 0 });
+    await runtime.start('c1', chat());
+    await runtime.send('c1', invoke());
+    const routed = notifications.find((n) => n.type === 'routed');
+    expect(routed).toMatchObject({ type: 'routed', decision: { rule: 'asked-for-a-person' }, explanation: { decision: { rule: 'asked-for-a-person' } } });
+    const stored = JSON.stringify((await store.load('c1'))?.snapshot);
+    expect(stored).toContain('"rule":"asked-for-a-person"');
+    expect(stored).toContain('"explanation":null');
+    expect(stored).not.toContain('"why"');
+  });
+
   it('accepts raw config and rule JSON and loads them', async () => {
     const rules = { rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } } as const;
     const runtime = createHandoffRuntime({ config: enabledConfigInput(), rules, clock: createTestClock() });

@@ -64,9 +64,24 @@ export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEve
     const value = context[key as keyof HandoffContext];
     if (key !== 'settings' && key !== 'event' && value !== null) compact[key] = value;
   }
-  const machine = { ...rest, context: compact, ...(isEmpty(children) ? {} : { children }), ...(isEmpty(historyValue) ? {} : { historyValue }) };
+  // The routing explanation went out with the 'routed' notification; nothing after routing reads it.
+  if (context.handoff?.explanation != null) compact.handoff = { ...context.handoff, explanation: null };
+  const stored = isEmpty(children) ? undefined : withoutExplanations(children);
+  const machine = { ...rest, context: compact, ...(stored ? { children: stored } : {}), ...(isEmpty(historyValue) ? {} : { historyValue }) };
   // The snapshot is JSON by construction (the machine's context holds only JSON data).
   return sealSnapshot({ machine: machine as unknown as JsonValue, recentEventIds: [...recentEventIds] });
+}
+
+/** The running invocations, the explanation left out of their inputs (the enqueue step's carries one). */
+function withoutExplanations(children: PersistedHandoffSnapshot['children']): PersistedHandoffSnapshot['children'] {
+  let copy: Record<string, unknown> | undefined;
+  for (const id in children) {
+    const child = children[id] as { readonly snapshot?: { readonly input?: { readonly explanation?: unknown } } };
+    if (child.snapshot?.input?.explanation == null) continue;
+    copy ??= { ...children };
+    copy[id] = { ...child, snapshot: { ...child.snapshot, input: { ...child.snapshot.input, explanation: null } } };
+  }
+  return copy ?? children;
 }
 
 /**

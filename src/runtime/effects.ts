@@ -67,92 +67,116 @@ export function effectKey(name: EffectName, input: unknown): string {
  * makes one only if an executor asks (Node's AbortController costs microseconds).
  */
 export function createEffect(name: EffectName, input: unknown, xstateSignal?: AbortSignal): Effect {
-  let controller: AbortController | undefined;
-  let abortedDirectly = false;
-  let promise: Promise<unknown> | undefined;
-  let resolvePromise: ((value: unknown) => void) | undefined;
-  let rejectPromise: ((error: unknown) => void) | undefined;
-  let finished = false;
-  let waiters: (() => void)[] | undefined;
-  let finishedPromise: Promise<void> | undefined;
-  let outcome: EffectOutcome | undefined;
+  return new Invocation(name, input, xstateSignal);
+}
 
-  const wakeWaiters = (): void => {
-    if (waiters) for (const wake of waiters) wake();
-    waiters = undefined;
-  };
-  const finish = (): void => {
-    if (finished) return;
-    finished = true;
-    wakeWaiters();
-  };
+/** An effect; a class, so the runtime's many short-lived effects share their methods. */
+class Invocation implements Effect {
+  readonly key: string;
+  readonly write: boolean;
+  status: Effect['status'] = 'new';
+  react: Effect['react'] = undefined;
+  private controller: AbortController | undefined;
+  private abortedDirectly = false;
+  private done = false;
+  private result: EffectOutcome | undefined;
+  private pending: Promise<unknown> | undefined;
+  private resolvePending: ((value: unknown) => void) | undefined;
+  private rejectPending: ((error: unknown) => void) | undefined;
+  private waiters: (() => void)[] | undefined;
+  private finishing: Promise<void> | undefined;
 
-  const effect: Effect = {
-    name,
-    input,
-    key: effectKey(name, input),
-    write: writeEffects.has(name),
-    get signal() {
-      if (xstateSignal) return xstateSignal;
-      controller ??= new AbortController();
-      if (abortedDirectly) controller.abort();
-      return controller.signal;
-    },
-    get aborted() {
-      return xstateSignal ? xstateSignal.aborted : abortedDirectly;
-    },
-    abort() {
-      if (xstateSignal || abortedDirectly) return;
-      abortedDirectly = true;
-      controller?.abort();
-      wakeWaiters();
-    },
-    status: 'new',
-    get outcome() {
-      return outcome;
-    },
-    get finished() {
-      return finished || effect.aborted;
-    },
-    react: undefined,
-    get promise() {
-      if (!promise) {
-        promise = outcome
-          ? outcome.ok
-            ? Promise.resolve(outcome.value)
-            : // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the adapter's own rejection, passed on unchanged
-              Promise.reject(outcome.error)
-          : new Promise<unknown>((resolve, reject) => {
-              resolvePromise = resolve;
-              rejectPromise = reject;
-            });
-        // Registered after XState's own `then` (its caller attaches that next), so it runs after XState reacted.
-        queueMicrotask(() => {
-          void promise?.then(finish, finish);
-        });
+  constructor(
+    readonly name: EffectName,
+    readonly input: unknown,
+    private readonly xstateSignal: AbortSignal | undefined,
+  ) {
+    this.key = effectKey(name, input);
+    this.write = writeEffects.has(name);
+  }
+
+  get signal(): AbortSignal {
+    if (this.xstateSignal) return this.xstateSignal;
+    this.controller ??= new AbortController();
+    if (this.abortedDirectly) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.xstateSignal ? this.xstateSignal.aborted : this.abortedDirectly;
+  }
+
+  get outcome(): EffectOutcome | undefined {
+    return this.result;
+  }
+
+  get finished(): boolean {
+    return this.done || this.aborted;
+  }
+
+  get promise(): Promise<unknown> {
+    if (!this.pending) {
+      const outcome = this.result;
+      const promise = outcome
+        ? outcome.ok
+          ? Promise.resolve(outcome.value)
+          : // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the adapter's own rejection, passed on unchanged
+            Promise.reject(outcome.error)
+        : new Promise<unknown>((resolve, reject) => {
+            this.resolvePending = resolve;
+            this.rejectPending = reject;
+          });
+      this.pending = promise;
+      const finish = (): void => {
+        this.finish();
+      };
+      // Registered after XState's own `then` (its caller attaches that next), so it runs after XState reacted.
+      queueMicrotask(() => {
+        promise.then(finish, finish);
+      });
+    }
+    return this.pending;
+  }
+
+  abort(): void {
+    if (this.xstateSignal || this.abortedDirectly) return;
+    this.abortedDirectly = true;
+    this.controller?.abort();
+    this.wake();
+  }
+
+  settle(outcome: EffectOutcome): void {
+    if (this.status === 'settled') return;
+    this.status = 'settled';
+    this.result = outcome;
+    if (outcome.ok) this.resolvePending?.(outcome.value);
+    else this.rejectPending?.(outcome.error);
+    if (this.react?.(outcome)) this.finish();
+  }
+
+  finishedPromise(): Promise<void> {
+    this.finishing ??= new Promise<void>((resolve) => {
+      if (this.finished) {
+        resolve();
+        return;
       }
-      return promise;
-    },
-    settle(result) {
-      if (effect.status === 'settled') return;
-      effect.status = 'settled';
-      outcome = result;
-      if (result.ok) resolvePromise?.(result.value);
-      else rejectPromise?.(result.error);
-      if (effect.react?.(result)) finish();
-    },
-    finishedPromise: () =>
-      (finishedPromise ??= new Promise<void>((resolve) => {
-        if (effect.finished) {
-          resolve();
-          return;
-        }
-        waiters = [resolve];
-        // One listener per effect, for its lifetime: an aborted step may never settle.
-        xstateSignal?.addEventListener('abort', () => {
-          resolve();
-        }, { once: true });
-      })),
-  };
-  return effect;
+      this.waiters = [resolve];
+      // One listener per effect, for its lifetime: an aborted step may never settle.
+      this.xstateSignal?.addEventListener('abort', () => {
+        resolve();
+      }, { once: true });
+    });
+    return this.finishing;
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.waiters) for (const wake of this.waiters) wake();
+    this.waiters = undefined;
+  }
 }

@@ -43,9 +43,9 @@ export class DirectStep {
     this.children = snapshot.children;
   }
 
-  /** XState's `assign`: the update merged into a copy of the context. */
+  /** XState's `assign`: the update merged into a copy of the context (spread makes the same object as its `Object.assign({}, …)`, faster). */
   assign(update: Partial<HandoffContext>): this {
-    this.context = Object.assign({}, this.context, update);
+    this.context = { ...this.context, ...update };
     return this;
   }
 
