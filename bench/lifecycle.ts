@@ -2,10 +2,10 @@
 // queued → accepted → ended, provided actors that resolve at once), and heap per live actor, each
 // beside bare XState figures for trivial machines measured in the same run.
 import { createActor, createMachine, fromPromise, setup, SimulatedClock, type AnyStateMachine } from 'xstate';
-import { defaultLifecycleSettings } from '../src/config/lifecycle-schema.js';
-import type { HandoffPayload } from '../src/payload/payload-schema.js';
-import { handoffMachine } from '../machines/handoff.machine.js';
-import type { HandoffActorTypes, HandoffInput } from '../machines/handoff.types.js';
+import { defaultLifecycleSettings } from '../dist/src/config/lifecycle-schema.js';
+import type { HandoffPayload } from '../dist/src/payload/payload-schema.js';
+import { handoffMachine } from '../dist/machines/handoff.machine.js';
+import type { HandoffActorTypes, HandoffInput } from '../dist/machines/handoff.types.js';
 import { heading, heapUsed, measure, printComparison } from './support.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

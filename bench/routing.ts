@@ -2,16 +2,16 @@
 // beside a hand-written JS function of the same rules and beside json-rules-engine run directly;
 // then explanations: router.explain beside route and beside the explanation json-rules-engine gives.
 import { isDeepStrictEqual } from 'node:util';
-import { loadConnectionRules } from '../src/rules/load-rules.js';
-import type { ConnectionRulesJson } from '../src/rules/rule-schema.js';
-import { compileRules } from '../src/routing/compile.js';
-import { Decision, DecisionScope } from '../src/routing/decision.js';
-import { dynamicFactSources } from '../src/routing/dynamic-fact-sources.js';
-import { jsonRulesEngineReference } from '../src/routing/json-rules-engine.js';
-import { explainWithJsonRulesEngine } from '../src/routing/reference-explanation.js';
-import { runRules, type Suspended } from '../src/routing/run-rules.js';
-import { createRouter } from '../src/routing/router.js';
-import type { RouteDecision, Target } from '../src/routing/target-schema.js';
+import { loadConnectionRules } from '../dist/src/rules/load-rules.js';
+import type { ConnectionRulesJson } from '../dist/src/rules/rule-schema.js';
+import { compileRules } from '../dist/src/routing/compile.js';
+import { Decision, DecisionScope } from '../dist/src/routing/decision.js';
+import { dynamicFactSources } from '../dist/src/routing/dynamic-fact-sources.js';
+import { jsonRulesEngineReference } from '../dist/src/routing/json-rules-engine.js';
+import { explainWithJsonRulesEngine } from '../dist/src/routing/reference-explanation.js';
+import { runRules, type Suspended } from '../dist/src/routing/run-rules.js';
+import { createRouter } from '../dist/src/routing/router.js';
+import type { RouteDecision, Target } from '../dist/src/routing/target-schema.js';
 import { heading, measure, printComparison } from './support.js';
 
 const channels = ['chat', 'voice', 'email'] as const;

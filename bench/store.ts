@@ -2,10 +2,10 @@
 // the same run, the bytes a stored snapshot takes in each, and the heap an idle stored conversation costs.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
-import { createMemoryStore } from '../src/runtime/store/memory-store.js';
-import { createPostgresStore } from '../src/runtime/store/postgres-store.js';
-import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
+import { sealSnapshot } from '../dist/src/runtime/snapshot-envelope.js';
+import { createMemoryStore } from '../dist/src/runtime/store/memory-store.js';
+import { createPostgresStore } from '../dist/src/runtime/store/postgres-store.js';
+import type { ConversationStore, JsonValue } from '../dist/src/runtime/store/store.js';
 import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
