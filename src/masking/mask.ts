@@ -20,6 +20,8 @@ export interface MaskingSettings {
 /** Masks sensitive data in one string. */
 export type TextMasker = (text: string) => string;
 
+const anyDigit = /\d/;
+
 /**
  * Builds a masker from settings: the extra patterns first, in order (the host knows its own data
  * best, so an IBAN pattern wins over the card detector reading part of it), then e-mail addresses,
@@ -38,9 +40,57 @@ export function createMasker(settings: MaskingSettings): TextMasker {
     return (text: string) => text.replace(regex, (match) => (match === '' ? match : label));
   });
   if (settings.emails) steps.push(maskEmails);
-  if (settings.cardNumbers) steps.push(maskCardNumbers);
-  if (settings.phoneNumbers) steps.push(maskPhoneNumbers);
-  return (text) => steps.reduce((acc, step) => step(acc), text);
+  const { cardNumbers, phoneNumbers } = settings;
+  // Cards and phones both need a digit: one test for the two, as most texts have none.
+  if (cardNumbers || phoneNumbers) {
+    steps.push((text) => {
+      if (!anyDigit.test(text)) return text;
+      const cardsMasked = cardNumbers ? maskCardNumbers(text) : text;
+      return phoneNumbers ? maskPhoneNumbers(cardsMasked) : cardsMasked;
+    });
+  }
+  return (text) => {
+    let out = text;
+    for (const step of steps) out = step(out);
+    return out;
+  };
+}
+
+interface BuiltMasker {
+  /** A copy of the settings it was built from, to notice settings edited in place. */
+  readonly settings: MaskingSettings;
+  readonly mask: TextMasker;
+}
+
+// Keyed by the settings object, so a config that goes away takes its masker with it.
+const maskers = new WeakMap<MaskingSettings, BuiltMasker>();
+
+/**
+ * The masker of `settings`, built once per settings object and rebuilt when they were edited in place
+ * since, so it always masks as `createMasker(settings)` would, without compiling patterns per call.
+ */
+export function maskerFor(settings: MaskingSettings): TextMasker {
+  const built = maskers.get(settings);
+  if (built !== undefined && sameSettings(built.settings, settings)) return built.mask;
+  const copy: MaskingSettings = {
+    enabled: settings.enabled,
+    emails: settings.emails,
+    phoneNumbers: settings.phoneNumbers,
+    cardNumbers: settings.cardNumbers,
+    patterns: settings.patterns.map(({ name, pattern, flags }) => ({ name, pattern, flags })),
+  };
+  const mask = createMasker(copy);
+  maskers.set(settings, { settings: copy, mask });
+  return mask;
+}
+
+function sameSettings(a: MaskingSettings, b: MaskingSettings): boolean {
+  if (a.enabled !== b.enabled || a.emails !== b.emails || a.phoneNumbers !== b.phoneNumbers || a.cardNumbers !== b.cardNumbers) return false;
+  if (a.patterns.length !== b.patterns.length) return false;
+  return a.patterns.every((p, i) => {
+    const q = b.patterns[i];
+    return q !== undefined && p.name === q.name && p.pattern === q.pattern && p.flags === q.flags;
+  });
 }
 
 /**

@@ -3,7 +3,8 @@ import { HandoffError, type HandoffIssue } from '../errors.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import type { HandoffEventConfig } from '../config/event-schema.js';
 import { assertPrerequisites } from '../config/prerequisites.js';
-import { createMasker, maskJsonValue } from '../masking/mask.js';
+import { maskJsonValue, maskerFor, type TextMasker } from '../masking/mask.js';
+import { readBuiltPayload, readConversation, readInvocation, readParameters } from './fast-parse.js';
 import { parameterError, resolveSystemParameters, templateError, validateLlmParameters, type HandoffParameters } from './parameters.js';
 import {
   conversationSchema,
@@ -15,6 +16,8 @@ import {
   type HandoffInvocationInput,
   type HandoffPayload,
 } from './payload-schema.js';
+import { fourDigitIsoTimestamp } from './iso-timestamp.js';
+import { setOwn } from './set-own.js';
 
 /** What an event processor sees besides the parameters. */
 export interface HandoffProcessorContext {
@@ -60,9 +63,7 @@ export async function buildHandoffPayload(
   invocation: HandoffInvocationInput,
   options: BuildHandoffPayloadOptions = {},
 ): Promise<HandoffPayload> {
-  const parsedConversation = conversationSchema.safeParse(conversation);
-  if (!parsedConversation.success) throw HandoffError.fromZod('INVALID_INPUT', 'conversation', parsedConversation.error);
-  const convo = parsedConversation.data;
+  const convo = parseConversation(conversation);
   assertPrerequisites(config, { channel: convo.channel });
   const call = parseInvocation(invocation);
   const { event } = config;
@@ -71,34 +72,66 @@ export async function buildHandoffPayload(
   if (llm.issues.length > 0) throw parameterError(llm.issues);
   const system = resolveSystemParameters(event, convo);
   if (system.issues.length > 0) throw templateError(system.issues);
-  const collected: HandoffParameters = { ...llm.parameters, ...system.parameters };
-
-  const processed = options.processor ? await runProcessor(options.processor, collected, { conversation: convo, invocation: call, event }) : collected;
-
-  const mask = createMasker(event.masking);
+  // The parameters are the LLM's then the system's, as `{ ...llm, ...system }` lists them; without a
+  // processor that object is never built, and each value is masked straight into the payload's.
   const parameters: HandoffParameters = {};
-  for (const [key, value] of Object.entries(processed)) {
-    const sendAsIs = event.masking.unmaskedParameters.includes(key);
-    Object.defineProperty(parameters, key, { value: sendAsIs ? value : maskJsonValue(value, mask), enumerable: true, writable: true, configurable: true });
+  let mask: TextMasker;
+  if (options.processor) {
+    const collected: HandoffParameters = { ...llm.parameters };
+    copyParameters(system.parameters, collected);
+    const processed = await runProcessor(options.processor, collected, { conversation: convo, invocation: call, event });
+    mask = maskerFor(event.masking);
+    copyParameters(processed, parameters, { mask, unmasked: event.masking.unmaskedParameters });
+  } else {
+    mask = maskerFor(event.masking);
+    copyParameters(llm.parameters, parameters, { mask, unmasked: event.masking.unmaskedParameters });
+    copyParameters(system.parameters, parameters, { mask, unmasked: event.masking.unmaskedParameters });
   }
   const firedAt = (options.now ?? (() => new Date()))();
   if (Number.isNaN(firedAt.getTime())) throw new HandoffError('INVALID_INPUT', 'Expected options.now to return a valid Date.');
 
-  const payload = {
-    automationNode: event.automationNode,
-    sessionId: convo.sessionId,
-    userId: convo.userId,
-    channel: convo.channel,
-    language: convo.language,
-    reason: call.reason,
-    parameters,
-    ...(convo.transcript ? { transcript: convo.transcript.map((entry) => ({ ...entry, text: mask(entry.text) })) } : {}),
-    firedAt: firedAt.toISOString(),
-    context: { steps: { [event.automationNode]: { ...parameters } } },
-  };
+  const transcript = convo.transcript?.map((entry) => ({ ...entry, text: mask(entry.text) }));
+  const { automationNode } = event;
+  const { sessionId, userId, channel, language } = convo;
+  const { reason } = call;
+  const formatted = fourDigitIsoTimestamp(firedAt);
+  const firedAtText = formatted ?? firedAt.toISOString();
+  const context = { steps: { [automationNode]: { ...parameters } } };
+  // Keys in the schema's order, the transcript only when there is one; written out, because V8 copies
+  // a spread that is not the first in a literal on a slow path.
+  const payload: HandoffPayload =
+    transcript === undefined
+      ? { automationNode, sessionId, userId, channel, language, reason, parameters, firedAt: firedAtText, context }
+      : { automationNode, sessionId, userId, channel, language, reason, parameters, transcript, firedAt: firedAtText, context };
+  // Built here from parsed parts, so a full parse would only copy it: the fast check passes it as it
+  // is, and anything it is not sure of (a year past 9999, a config edited into an invalid state, a
+  // processor that edited the conversation) still goes through the schema. A timestamp formatted
+  // above has toISOString's four-digit form, which the schema accepts, so it is not tested again.
+  const read = readBuiltPayload(payload, { firedAtKnownValid: formatted !== undefined });
+  if (read !== undefined) return read;
   const checked = handoffPayloadSchema.safeParse(payload);
   if (!checked.success) throw HandoffError.fromZod('INVALID_PAYLOAD', 'handoff payload', checked.error);
   return checked.data;
+}
+
+/**
+ * Copies `from` into `to`, masking each value unless `masking` is absent or lists its key as sent
+ * as it is; a key already in `to` keeps its place and takes the new value, as in a spread.
+ */
+function copyParameters(from: HandoffParameters, to: HandoffParameters, masking?: { mask: TextMasker; unmasked: readonly string[] }): void {
+  for (const key of Object.keys(from)) {
+    const value = from[key] as HandoffParameters[string];
+    setOwn(to, key, masking === undefined || masking.unmasked.includes(key) ? value : maskJsonValue(value, masking.mask));
+  }
+}
+
+function parseConversation(conversation: unknown): Conversation {
+  // The fast reader returns what the schema would for the common case; the schema decides the rest.
+  const read = readConversation(conversation);
+  if (read !== undefined) return read;
+  const parsed = conversationSchema.safeParse(conversation);
+  if (!parsed.success) throw HandoffError.fromZod('INVALID_INPUT', 'conversation', parsed.error);
+  return parsed.data;
 }
 
 function parseInvocation(invocation: unknown): HandoffInvocation {
@@ -108,6 +141,8 @@ function parseInvocation(invocation: unknown): HandoffInvocation {
     const issue = { code: 'reserved_parameter', path: ['parameters', '__proto__'], message: "Expected a parameter name other than '__proto__'" };
     throw new HandoffError('INVALID_PARAMETERS', `Invalid parameters: ${issue.message}.`, [issue]);
   }
+  const read = readInvocation(invocation);
+  if (read !== undefined) return read;
   const parsed = handoffInvocationSchema.safeParse(invocation);
   if (parsed.success) return parsed.data;
   const aboutParameters = parsed.error.issues.every((issue) => issue.path[0] === 'parameters' && issue.path.length > 1);
@@ -125,7 +160,10 @@ async function runProcessor(processor: HandoffEventProcessor, parameters: Handof
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new HandoffError('PROCESSOR_FAILED', `The event processor failed, so nothing was sent: ${reason}`, issues, { cause });
   }
-  const checked = parametersSchema.safeParse(result ?? copy);
+  const returned = result ?? copy;
+  const read = readParameters(returned);
+  if (read !== undefined) return read;
+  const checked = parametersSchema.safeParse(returned);
   if (!checked.success) {
     const issues = checked.error.issues.map((issue) => ({ ...issue, path: ['parameters', ...issue.path] }));
     throw new HandoffError('PROCESSOR_FAILED', 'The event processor returned parameters that are not a JSON object of JSON values, so nothing was sent.', issues);

@@ -2,6 +2,7 @@ import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
 import type { HandoffEventConfig, LlmParameter } from '../config/event-schema.js';
 import { evaluateTemplate, unresolvedIssue } from '../templates/template.js';
 import type { Conversation, JsonValue } from './payload-schema.js';
+import { setOwn } from './set-own.js';
 
 /** A parameters object: names to JSON values. */
 export type HandoffParameters = Record<string, JsonValue>;
@@ -19,11 +20,6 @@ export interface UnresolvedTemplateIssue extends HandoffIssue {
   readonly code: 'unresolved_template' | 'invalid_template';
   /** The system parameter's key. */
   readonly parameter: string;
-}
-
-function setKey(target: HandoffParameters, key: string, value: JsonValue): void {
-  // defineProperty keeps any key an own data property, whatever its name.
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function typeProblem(parameter: LlmParameter, value: JsonValue): Pick<ParameterIssue, 'code' | 'message'> | undefined {
@@ -67,8 +63,6 @@ export function validateLlmParameters(
 ): { readonly parameters: HandoffParameters; readonly issues: readonly ParameterIssue[] } {
   const parameters: HandoffParameters = {};
   const issues: ParameterIssue[] = [];
-  const declared = new Map(event.llmParameters.map((p) => [p.name, p]));
-  const systemKeys = new Set(event.systemParameters.map((p) => p.key));
   for (const parameter of event.llmParameters) {
     const value = Object.hasOwn(supplied, parameter.name) ? supplied[parameter.name] : undefined;
     const path = ['parameters', parameter.name] as const;
@@ -80,17 +74,19 @@ export function validateLlmParameters(
     }
     const problem = typeProblem(parameter, value);
     if (problem) issues.push({ ...problem, path, description: parameter.description });
-    else setKey(parameters, parameter.name, value);
+    else setOwn(parameters, parameter.name, value);
   }
-  for (const [name, value] of Object.entries(supplied)) {
-    if (declared.has(name)) continue;
+  // A linear search: at most 50 declared names, cheaper than building a Map per call.
+  for (const name of Object.keys(supplied)) {
+    if (event.llmParameters.some((p) => p.name === name)) continue;
+    const value = supplied[name] as JsonValue;
     const path = ['parameters', name] as const;
-    if (systemKeys.has(name)) {
+    if (event.systemParameters.some((p) => p.key === name)) {
       issues.push({ code: 'reserved_parameter', path, message: `Expected no LLM parameter named '${name}': it is a system parameter, which the model cannot set` });
     } else if (event.undeclaredParameters === 'reject') {
       issues.push({ code: 'undeclared_parameter', path, message: `Expected only declared parameters, received '${name}' (declare it, or set event.undeclaredParameters to 'keep')` });
     } else {
-      setKey(parameters, name, value);
+      setOwn(parameters, name, value);
     }
   }
   return { parameters, issues };
@@ -122,12 +118,12 @@ export function resolveSystemParameters(
   const issues: UnresolvedTemplateIssue[] = [];
   for (const parameter of event.systemParameters) {
     if (typeof parameter.value !== 'string') {
-      setKey(parameters, parameter.key, parameter.value);
+      setOwn(parameters, parameter.key, parameter.value);
       continue;
     }
     const evaluation = evaluateTemplate(parameter.value, scope);
     if (evaluation.unresolved.length === 0 || parameter.onMissing === 'empty') {
-      setKey(parameters, parameter.key, evaluation.value);
+      setOwn(parameters, parameter.key, evaluation.value);
     } else if (parameter.onMissing === 'error') {
       for (const part of evaluation.unresolved) {
         const issue = unresolvedIssue(part);

@@ -40,6 +40,24 @@ export function parseTemplate(text: string): TemplatePart[] {
   return parts;
 }
 
+// Parsed templates by text: a config's few templates are rendered on every handoff. Bounded, so
+// hosts rendering texts of their own cannot grow it without limit.
+const parsedTemplates = new Map<string, readonly TemplatePart[]>();
+const maxCachedTemplates = 256;
+const maxCachedTemplateLength = 4000;
+
+/** `parseTemplate(text)`, frozen and remembered, for evaluation; the parts are shared, so never handed out to callers. */
+function templateParts(text: string): readonly TemplatePart[] {
+  const cached = parsedTemplates.get(text);
+  if (cached !== undefined) return cached;
+  const parts = Object.freeze(parseTemplate(text).map((part) => Object.freeze(part.type === 'ref' ? { ...part, path: Object.freeze([...part.path]) } : part)));
+  if (text.length <= maxCachedTemplateLength) {
+    if (parsedTemplates.size >= maxCachedTemplates) parsedTemplates.clear();
+    parsedTemplates.set(text, parts);
+  }
+  return parts;
+}
+
 function parseReference(raw: string, inner: string): TemplatePart {
   const path = inner.split('.');
   if (inner === '' || !path.every((s) => segment.test(s))) {
@@ -125,7 +143,7 @@ export interface TemplateEvaluation {
  * referenced JSON value (a number stays a number); any other renders to text, unresolved parts empty.
  */
 export function evaluateTemplate(text: string, scope: TemplateScope): TemplateEvaluation {
-  const parts = parseTemplate(text);
+  const parts = templateParts(text);
   const unresolved: Extract<TemplatePart, { type: 'ref' | 'invalid' }>[] = [];
   const only = parts.length === 1 ? parts[0] : undefined;
   if (only?.type === 'ref') {
@@ -156,7 +174,7 @@ export function renderTemplate(text: string, scope: TemplateScope, options: Rend
   const onMissing = options.onMissing ?? 'empty';
   const issues: HandoffIssue[] = [];
   let out = '';
-  for (const part of parseTemplate(text)) {
+  for (const part of templateParts(text)) {
     if (part.type === 'text') {
       out += part.text;
       continue;
@@ -180,7 +198,8 @@ export function unresolvedIssue(part: Extract<TemplatePart, { type: 'ref' | 'inv
   if (part.type === 'invalid') return { code: 'invalid_template', path: [], message: `${part.raw}: ${part.reason}` };
   return {
     code: 'unresolved_template',
-    path: part.path,
+    // A copy: the part may be a shared, frozen one, and an issue belongs to whoever receives it.
+    path: [...part.path],
     message: `${part.raw} resolved to nothing: expected a JSON value at ${formatPath(part.path)}`,
   };
 }
