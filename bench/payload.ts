@@ -1,8 +1,8 @@
 // The cost of building one handoff payload for a small, ordinary handoff, beside a hand-written
 // function that builds the same object literally: the ratio is what validation and masking cost.
-import { defaultHandoffConfig } from '../src/config/default-config.js';
-import { buildHandoffPayload } from '../src/payload/build-payload.js';
-import type { ConversationInput, HandoffInvocationInput, HandoffPayload } from '../src/payload/payload-schema.js';
+import { defaultHandoffConfig } from '../dist/src/config/default-config.js';
+import { buildHandoffPayload } from '../dist/src/payload/build-payload.js';
+import type { ConversationInput, HandoffInvocationInput, HandoffPayload } from '../dist/src/payload/payload-schema.js';
 import { heading, measure, printComparison } from './support.js';
 
 // What the runtime bench sends: the default config, a chat conversation, a refund request.
