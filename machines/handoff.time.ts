@@ -77,8 +77,10 @@ export function withDeadline(deadlines: Deadlines, timer: TimerName, deadline: n
 /** The earliest pending deadline, or `null` when nothing is pending. */
 export function earliestDeadline(deadlines: Deadlines): { readonly timer: TimerName; readonly at: number } | null {
   let earliest: { timer: TimerName; at: number } | null = null;
-  for (const [timer, at] of Object.entries(deadlines) as [TimerName, number | undefined][]) {
-    if (at !== undefined && (earliest === null || at < earliest.at)) earliest = { timer, at };
+  // for…in over the few pending timers: read after every event, so no entries array per call.
+  for (const timer in deadlines) {
+    const at = deadlines[timer as TimerName];
+    if (at !== undefined && (earliest === null || at < earliest.at)) earliest = { timer: timer as TimerName, at };
   }
   return earliest;
 }
