@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue, type HandoffError } from '../src/errors.js';
 import { isLoadedConnectionRules, loadConnectionRules } from '../src/rules/load-rules.js';
 import { conditionOperators } from '../src/rules/operators.js';
+import type { ConnectionRulesJson } from '../src/rules/rule-schema.js';
 import { parsePropertyPath, resolvePropertyPath } from '../src/rules/property-path.js';
 import { catchHandoffError } from './support/catch-handoff-error.js';
 
@@ -12,6 +13,16 @@ const issues = (error: HandoffError) => error.issues.map(formatIssue);
 const reject = (json: unknown) => catchHandoffError(() => loadConnectionRules(json));
 
 describe('loadConnectionRules', () => {
+  it('takes rule literals written `as const` (the type check is the test: readonly lists fit)', () => {
+    const senior = {
+      name: 'senior',
+      conditions: { all: [{ fact: 'parameters', path: '$.amount', operator: 'greaterThan', value: 1000 }] },
+      event: { type: 'agentTransfer', params: { queue: 'refunds', skills: ['senior'] } },
+    } as const;
+    const rules: ConnectionRulesJson = { rules: [senior], default: { type: 'agentTransfer', params: { queue: 'general', agents: ['ana'] } } as const };
+    expect(loadConnectionRules(rules).rules[0]?.event).toEqual({ type: 'agentTransfer', params: { queue: 'refunds', skills: ['senior'], priority: 5, waitForAgentSeconds: 30 } });
+  });
+
   it('accepts the documented format and applies the defaults', () => {
     const rules = loadConnectionRules({
       name: 'example',

@@ -69,8 +69,11 @@ export interface ConnectionRules {
   readonly default: Target;
 }
 
-/** A target as written in a rule file (before defaults are applied). */
-export type TargetJson = z.input<typeof targetSchema>;
+/** `T` with every list and field readonly, so literals written `as const` fit. */
+type ReadonlyJson<T> = T extends readonly (infer U)[] ? readonly ReadonlyJson<U>[] : T extends object ? { readonly [K in keyof T]: ReadonlyJson<T[K]> } : T;
+
+/** A target as written in a rule file (before defaults are applied); `as const` literals fit. */
+export type TargetJson = ReadonlyJson<z.input<typeof targetSchema>>;
 
 /** One rule as written in a rule file: `priority` may be left out (it defaults to 1). */
 export interface ConnectionRuleJson {
