@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/command.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { handoffConfigJsonSchema } from '../src/config/load-config.js';
+import { scenarioJsonSchema } from '../src/scenarios/scenario-schema.js';
 
 function bufferIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';
@@ -23,6 +24,13 @@ describe('agent-handoff schema', () => {
     expect(await runCli(['schema'], io)).toBe(0);
     expect(JSON.parse(io.out())).toEqual(handoffConfigJsonSchema());
     expect(io.err()).toBe('');
+  });
+
+  it('prints the JSON Schema of a scenario file with --scenario', async () => {
+    const io = bufferIo();
+    expect(await runCli(['schema', '--scenario'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toEqual(scenarioJsonSchema());
+    expect(JSON.parse(io.out())).not.toEqual(handoffConfigJsonSchema());
   });
 
   it('explains itself with --help', async () => {

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import { handoffConfigJsonSchema } from '../../config/load-config.js';
+import { scenarioJsonSchema } from '../../scenarios/scenario-schema.js';
 import { exitCodes, type CliCommand } from '../command.js';
 
-/** `agent-handoff schema`: prints the JSON Schema of the handoff configuration. */
+/** `agent-handoff schema`: prints the JSON Schema of the handoff configuration, or of a scenario file. */
 export const schemaCommand: CliCommand = {
   name: 'schema',
   summary: 'Print the JSON Schema of the handoff configuration',
   help: [
-    'Usage: agent-handoff schema',
+    'Usage: agent-handoff schema [--scenario]',
     '',
     'Prints the JSON Schema (draft 2020-12) of the handoff configuration file to standard output,',
     'so editors can validate and complete it:',
@@ -18,11 +19,15 @@ export const schemaCommand: CliCommand = {
     'Load-time checks that JSON Schema cannot express (unique parameter names, template roots,',
     'safe masking patterns) run when the config is loaded.',
     '',
+    'Options:',
+    '  --scenario   print the JSON Schema of a scenario file (agent-handoff simulate) instead',
+    '',
     'Exit codes: 0 ok, 2 invalid arguments.',
   ].join('\n'),
   run: (args, io) => {
-    parseArgs({ args: [...args], options: {}, strict: true, allowPositionals: false });
-    io.stdout(`${JSON.stringify(handoffConfigJsonSchema(), null, 2)}\n`);
+    const { values } = parseArgs({ args: [...args], options: { scenario: { type: 'boolean' } }, strict: true, allowPositionals: false });
+    const schema = values.scenario === true ? scenarioJsonSchema() : handoffConfigJsonSchema();
+    io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
     return Promise.resolve(exitCodes.ok);
   },
 };
