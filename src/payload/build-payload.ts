@@ -125,7 +125,8 @@ function copyParameters(from: HandoffParameters, to: HandoffParameters, masking?
   }
 }
 
-function parseConversation(conversation: unknown): Conversation {
+/** Validates a conversation at the edge (`INVALID_INPUT` with zod's issues); the common case skips zod. */
+export function parseConversation(conversation: unknown): Conversation {
   // The fast reader returns what the schema would for the common case; the schema decides the rest.
   const read = readConversation(conversation);
   if (read !== undefined) return read;

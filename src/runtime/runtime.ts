@@ -4,7 +4,8 @@ import type { HandoffEventSettings } from '../../machines/handoff.types.js';
 import { loadHandoffConfig } from '../config/load-config.js';
 import { checkPrerequisites } from '../config/prerequisites.js';
 import { HandoffError } from '../errors.js';
-import { conversationSchema, type Conversation, type ConversationInput } from '../payload/payload-schema.js';
+import { parseConversation } from '../payload/build-payload.js';
+import type { Conversation, ConversationInput } from '../payload/payload-schema.js';
 import { createRouter } from '../routing/router.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import { systemClock } from './clock.js';
@@ -223,9 +224,8 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     async start(conversationId, conversation) {
       if (closed) throw closedError();
       checkConversationId(conversationId);
-      const parsed = conversationSchema.safeParse(conversation);
-      if (!parsed.success) throw HandoffError.fromZod('INVALID_INPUT', 'conversation', parsed.error);
-      const input = { conversation: parsed.data, settings: config.lifecycle, event: eventFor(parsed.data), startedAt: clock.now() };
+      const parsed = parseConversation(conversation);
+      const input = { conversation: parsed, settings: config.lifecycle, event: eventFor(parsed), startedAt: clock.now() };
       return post(conversationId, { kind: 'start', input });
     },
 
