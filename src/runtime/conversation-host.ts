@@ -96,6 +96,7 @@ export function createConversationHost(conversationId: string, source: HostSourc
   const direct = options.direct && options.inspect === undefined;
   let engine: ConversationEngine;
   let restoreMode: RestoreMode | undefined;
+
   /** A step the direct path invoked: it reacts to the settlement itself, without a promise. */
   const invokeDirect = (name: EffectName, input: unknown): void => {
     const effect = createEffect(name, input);
