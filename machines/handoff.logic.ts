@@ -15,6 +15,7 @@ import type {
   HandoffContext,
   HandoffEvent,
   HandoffInput,
+  HandoffOutput,
   ReturnToAiReason,
   RouteInput,
   RouteResult,
@@ -48,6 +49,11 @@ export function initialHandoffContext(input: HandoffInput): HandoffContext {
     returned: null,
     ended: null,
   };
+}
+
+/** What the machine outputs once it reaches `ended`. */
+export function handoffOutput(context: HandoffContext): HandoffOutput {
+  return { ended: context.ended, sequence: context.sequence };
 }
 
 // ---- Context updates: each returns what XState's `assign` merges into the context ----------------
@@ -195,9 +201,24 @@ export function returnRecorded(context: HandoffContext, event: MachineEvent, rea
 
 // ---- Guards ------------------------------------------------------------------------------------
 
-/** The Agent Handoff Event may fire: enabled, with every prerequisite met. */
-export function mayInvoke(context: HandoffContext): boolean {
-  return context.event.enabled && context.event.unmetPrerequisites.length === 0;
+/** The Agent Handoff Event is enabled. */
+export function handoffEnabled(context: HandoffContext): boolean {
+  return context.event.enabled;
+}
+
+/** Every prerequisite of the conversation's channel is met. */
+export function prerequisitesMet(context: HandoffContext): boolean {
+  return context.event.unmetPrerequisites.length === 0;
+}
+
+/** The event's settings send the user a handoff message. */
+export function sendsHandoffMessage(context: HandoffContext): boolean {
+  return context.event.sendsMessage;
+}
+
+/** A voice refer dropped the bot's call leg: nothing can resume after the agent. */
+export function botLeftTheCall(context: HandoffContext): boolean {
+  return context.handoff?.voiceTransfer === 'refer';
 }
 
 /** The queue was reached by escalating from named agents. */

@@ -3,7 +3,17 @@
 // named actors and actions of `handoffSetup`, which the runtime provides with `.provide()`.
 import { and, assign, not } from 'xstate';
 import { leavingQueue, liveAgent, postAgentDialog, queued } from './agent-transfer.states.js';
-import { agentCheckInput, buildPayloadInput, deliveryInput, deliveryStarted, initialHandoffContext, payloadReceived, routeInput, routeRecorded } from './handoff.logic.js';
+import {
+  agentCheckInput,
+  buildPayloadInput,
+  deliveryInput,
+  deliveryStarted,
+  handoffOutput,
+  initialHandoffContext,
+  payloadReceived,
+  routeInput,
+  routeRecorded,
+} from './handoff.logic.js';
 import {
   abandoned,
   AI,
@@ -64,7 +74,7 @@ export const handoffMachine = handoffSetup.createMachine({
   id: 'handoff',
   context: ({ input }) => initialHandoffContext(input),
   initial: 'aiHandling',
-  output: ({ context }) => ({ ended: context.ended, sequence: context.sequence }),
+  output: ({ context }) => handoffOutput(context),
   on: {
     // A second invoke while a handoff is under way is a no-op, reported as a duplicate.
     'handoff.invoke': { actions: { type: 'ignore', params: { reason: 'duplicate' } } },

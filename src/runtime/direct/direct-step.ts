@@ -4,7 +4,7 @@
 // merges into a copy of the context as XState's does, and each host action sees the context as it
 // is at that point, so the snapshot and the actions come out as the actor's would.
 import type { StateValue } from 'xstate';
-import { timersStarted, timersStopped } from '../../../machines/handoff.logic.js';
+import { handoffOutput, timersStarted, timersStopped } from '../../../machines/handoff.logic.js';
 import type { HandoffContext, HandoffEvent, NoticeKind, TimerName, UserMessage } from '../../../machines/handoff.types.js';
 import type { PersistedHandoffSnapshot } from '../conversation-record.js';
 import type { EffectName } from '../effects.js';
@@ -97,7 +97,6 @@ export class DirectStep {
 
   /** The transition's result when it reached the final state: the machine is done, with its output. */
   toEnded(): DirectResult {
-    const output = { ended: this.context.ended, sequence: this.context.sequence };
-    return { snapshot: { status: 'done', output, error: undefined, value: 'ended', historyValue: {}, context: this.context, children: this.children }, actions: this.actions, invoked: this.invoked };
+    return { snapshot: { status: 'done', output: handoffOutput(this.context), error: undefined, value: 'ended', historyValue: {}, context: this.context, children: this.children }, actions: this.actions, invoked: this.invoked };
   }
 }

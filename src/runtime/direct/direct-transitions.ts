@@ -12,6 +12,7 @@ import {
   agentEndRecorded,
   agentOffered,
   attemptCounted,
+  botLeftTheCall,
   buildPayloadInput,
   deliveryAcknowledged,
   deliveryInput,
@@ -19,17 +20,19 @@ import {
   endRecorded,
   enqueueInput,
   handoffBegun,
+  handoffEnabled,
   initialHandoffContext,
   isConnectedAgent,
   isOfferedAgent,
-  mayInvoke,
   payloadReceived,
+  prerequisitesMet,
   queueEntered,
   queueInitialMessage,
   queuePlaced,
   returnRecorded,
   routeInput,
   routeRecorded,
+  sendsHandoffMessage,
   messageRecorded,
   queueUpdated,
   wasEscalated,
@@ -73,7 +76,7 @@ const connect = (step: DirectStep): DirectResult => step.assign(agentConnected(s
 const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>> = {
   aiHandling: {
     'handoff.invoke': (step) => {
-      if (!mayInvoke(step.context)) return undefined;
+      if (!handoffEnabled(step.context) || !prerequisitesMet(step.context)) return undefined;
       leaveAi(step).assign(handoffBegun(step.context, step.event)).notify('handoffStarted').startTimers('stepTimeout');
       return step.invoke('buildPayload', buildPayloadInput(step.context)).to('handoffRequested');
     },
@@ -84,7 +87,7 @@ const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>
   handoffRequested: {
     'xstate.done.actor.buildPayload': (step) => {
       step.stopTimers('stepTimeout').stopChild('buildPayload').assign(payloadReceived(step.context, (outputOf(step) as HandoffPayload)));
-      if (step.context.event.sendsMessage) step.say({ kind: 'handoff' });
+      if (sendsHandoffMessage(step.context)) step.say({ kind: 'handoff' });
       step.assign(deliveryStarted(step.context)).assign(attemptCounted(step.context)).startTimers('ackTimeout');
       return step.invoke('deliverToAutomationNode', deliveryInput(step.context)).to(delivering);
     },
@@ -166,7 +169,7 @@ const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>
       const { context, event } = step;
       if (!isConnectedAgent(context, event)) return undefined;
       // The guards in the machine's order: a refer, then what the settings say follows the agent.
-      const refer = context.handoff?.voiceTransfer === 'refer';
+      const refer = botLeftTheCall(context);
       step.stopTimers('chatIdle').assign(agentEndRecorded(step.context, event));
       if (!refer && afterAgentIs(context, 'returnToAi')) {
         step.assign(returnRecorded(step.context, event, 'agentEnded')).notify('returnedToAi');
