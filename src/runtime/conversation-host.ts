@@ -9,8 +9,9 @@ import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js
 import { stateKey } from '../../machines/handoff.selectors.js';
 import { createActorEngine } from './actor-engine.js';
 import type { PersistedHandoffSnapshot } from './conversation-record.js';
-import { createDirectEngine, directEngineFrom } from './direct/direct-engine.js';
-import { createEffect, effectKey, type Effect, type EffectName, type EffectOutcome } from './effects.js';
+import { directEngineFrom } from './direct/direct-engine.js';
+import { directInitialSnapshot } from './direct/direct-transitions.js';
+import { createEffect, effectKey, isAborted, type Effect, type EffectName, type EffectOutcome } from './effects.js';
 import { runtimeHandoffMachine, type MachineHost, type OutboxEntry } from './provided-machine.js';
 import type { RecentEventIds } from './recent-event-ids.js';
 
@@ -72,7 +73,7 @@ export type HostSource =
 /** How hosts run. */
 export interface HostOptions {
   readonly inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
-  /** Whether the direct path may run conversations (never with `inspect`: the inspector watches actors). */
+  /** Whether the direct path may run conversations (the runtime says no when `inspect` watches actors). */
   readonly direct: boolean;
 }
 
@@ -93,7 +94,7 @@ function directlyRestorable(snapshot: PersistedHandoffSnapshot): boolean {
 /** Creates the host of one conversation. A stored snapshot XState cannot restore is `CORRUPT_SNAPSHOT`. */
 export function createConversationHost(conversationId: string, source: HostSource, options: HostOptions): ConversationHost {
   const restored = 'snapshot' in source;
-  const direct = options.direct && options.inspect === undefined;
+  const { direct } = options;
   let engine: ConversationEngine;
   let restoreMode: RestoreMode | undefined;
 
@@ -212,16 +213,11 @@ export function createConversationHost(conversationId: string, source: HostSourc
     },
   };
 
-  if (!restored) engine = direct ? createDirectEngine(source.input, invokeDirect, host) : createActorEngine(conversationId, source, options.inspect, host);
+  if (!restored) engine = direct ? directEngineFrom(directInitialSnapshot(source.input), invokeDirect, host) : createActorEngine(conversationId, source, options.inspect, host);
   else if (direct && directlyRestorable(source.snapshot)) engine = directEngineFrom(source.snapshot, invokeDirect, host);
   else engine = actorEngine(source, 'restore');
   if (restored) host.savedSnapshot = engine.snapshot();
   return host;
-}
-
-/** Read through a call: the stamp before a re-check can abort the effect, which narrowing would hide. */
-export function isAborted(effect: Effect): boolean {
-  return effect.aborted;
 }
 
 /** The dotted keys of every atomic state under `node`. */

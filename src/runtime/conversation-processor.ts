@@ -15,11 +15,11 @@
 // result can, and then the idempotency key (conversation id + handoff sequence) makes it harmless.
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
-import { isAborted, type ConversationHost } from './conversation-host.js';
+import type { ConversationHost } from './conversation-host.js';
 import type { RuntimeClock } from './clock.js';
 import { encodeConversation } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
-import type { Effect, EffectExecutors, EffectOutcome } from './effects.js';
+import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
 import { isRedelivery, rememberEventId } from './recent-event-ids.js';

@@ -32,15 +32,11 @@ export interface Effect extends EffectControl {
   /** Identifies the invocation across processes: the actor, the handoff, the attempt or scope. */
   readonly key: string;
   readonly write: boolean;
-  /** Aborted when the state that invoked it is left: the effect no longer matters. */
-  readonly signal: AbortSignal;
-  /** True once aborted (read without making a signal). */
+  /** True once aborted (read without making a signal): the state that invoked it was left. */
   readonly aborted: boolean;
   /** Aborts an effect the direct path started (XState aborts the ones it started through their signal). */
   abort(): void;
   status: 'new' | 'running' | 'settled';
-  /** How it settled, once it has. */
-  readonly outcome: EffectOutcome | undefined;
   /** True once the machine has reacted to the settlement, or the invocation was aborted: nothing more to wait for. */
   readonly finished: boolean;
   /**
@@ -59,6 +55,11 @@ export interface Effect extends EffectControl {
 export function effectKey(name: EffectName, input: unknown): string {
   const fields = input as { sequence?: number; attempt?: number; scope?: string; reason?: string };
   return `${name}#${fields.sequence ?? ''}#${fields.attempt ?? fields.scope ?? fields.reason ?? ''}`;
+}
+
+/** Read through a call: a stamp before a re-check can abort the effect, which narrowing would hide. */
+export function isAborted(effect: Effect): boolean {
+  return effect.aborted;
 }
 
 /**
@@ -104,10 +105,6 @@ class Invocation implements Effect {
 
   get aborted(): boolean {
     return this.xstateSignal ? this.xstateSignal.aborted : this.abortedDirectly;
-  }
-
-  get outcome(): EffectOutcome | undefined {
-    return this.result;
   }
 
   get finished(): boolean {

@@ -1,10 +1,9 @@
 // Where a conversation's host comes from: the few most recently used stay in memory, every other
 // one is rehydrated from its stored snapshot on its next event.
-import type { InspectionEvent, Observer } from 'xstate';
 import type { HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
 import type { HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
-import { createConversationHost, type ConversationHost } from './conversation-host.js';
+import { createConversationHost, type ConversationHost, type HostOptions } from './conversation-host.js';
 import { decodeConversation, type SharedContext } from './conversation-record.js';
 import type { ConversationStore } from './store/store.js';
 
@@ -25,13 +24,10 @@ export interface HostRegistry {
 }
 
 /** Options of `createHostRegistry`. */
-export interface HostRegistryOptions {
+export interface HostRegistryOptions extends HostOptions {
   readonly store: ConversationStore;
   readonly shared: SharedContext;
   readonly maxLiveActors: number;
-  readonly inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
-  /** Whether conversations may run on the direct path (see `HandoffRuntimeOptions.directPath`). */
-  readonly direct: boolean;
 }
 
 /** The error for an event or a read of a conversation nobody started. */
@@ -42,7 +38,7 @@ export function unknownConversationError(conversationId: string): HandoffError {
 /** Creates the registry: an LRU of idle hosts (a `Map` in use order) in front of the store. */
 export function createHostRegistry(options: HostRegistryOptions): HostRegistry {
   const { store, shared, maxLiveActors } = options;
-  const hostOptions = { inspect: options.inspect, direct: options.direct };
+  const hostOptions: HostOptions = { inspect: options.inspect, direct: options.direct };
   const idle = new Map<string, ConversationHost>();
 
   const load = async (conversationId: string) => {

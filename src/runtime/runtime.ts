@@ -141,7 +141,8 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     shared: { settings: config.lifecycle, eventFor },
     maxLiveActors: nonNegative('maxLiveActors', options.maxLiveActors ?? 1000),
     inspect: options.inspect,
-    direct: options.directPath ?? true,
+    // The inspector watches actors: with it, every conversation runs in one.
+    direct: (options.directPath ?? true) && options.inspect === undefined,
   });
   const mailbox = createMailbox();
   const background = new Set<Promise<unknown>>();

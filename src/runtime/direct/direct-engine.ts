@@ -1,22 +1,16 @@
 // A conversation's state on the direct path: a snapshot in XState's persisted shape, advanced by the
 // direct transitions; an event they do not cover is refused, and the host hands it to an actor.
-import type { HandoffInput } from '../../../machines/handoff.types.js';
 import type { ConversationEngine } from '../conversation-host.js';
 import type { PersistedHandoffSnapshot } from '../conversation-record.js';
 import type { EffectName } from '../effects.js';
 import type { MachineHost } from '../provided-machine.js';
 import type { DirectEvent } from './direct-step.js';
-import { directInitialSnapshot, directTransition } from './direct-transitions.js';
+import { directTransition } from './direct-transitions.js';
 
 /** Starts a step the direct path invoked. */
 export type DirectInvoke = (name: EffectName, input: unknown) => void;
 
-/** A new conversation on the direct path. */
-export function createDirectEngine(input: HandoffInput, invoke: DirectInvoke, host: MachineHost): ConversationEngine {
-  return directEngineFrom(directInitialSnapshot(input), invoke, host);
-}
-
-/** A conversation on the direct path from its snapshot (one with no invocation running). */
+/** A conversation on the direct path from its snapshot: a new one's (`directInitialSnapshot`) or one with no invocation running. */
 export function directEngineFrom(initial: PersistedHandoffSnapshot, invoke: DirectInvoke, host: MachineHost): ConversationEngine {
   let snapshot = initial;
   return {
