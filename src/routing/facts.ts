@@ -17,11 +17,6 @@ export function invalidFacts(facts: unknown): HandoffError {
   ]);
 }
 
-/** Throws `INVALID_FACTS` unless `facts` is a non-null, non-array object. */
-export function assertFacts(facts: unknown): asserts facts is Facts {
-  if (!isFacts(facts)) throw invalidFacts(facts);
-}
-
 /** The value of one fact: an own property of `facts`, never something inherited such as `toString`. */
 export function readFact(facts: Facts, name: string): unknown {
   return Object.hasOwn(facts, name) ? facts[name] : undefined;
