@@ -86,12 +86,6 @@ export function evaluateRules(
   return resume(suspended);
 }
 
-/** The file index of the first rule that held in evaluation order (the winner), or -1 when none did. */
-export function firstHeld(explainer: CompiledExplainer, evaluations: readonly RuleEvaluation[]): number {
-  for (const rule of explainer.ordered) if (evaluations[rule.index]?.held === true) return rule.index;
-  return -1;
-}
-
 // Evaluates from evaluation position `start`, writing each rule's record at its index. On a
 // pending host answer, returns where to resume: the rule runs again and reads the cached answer.
 function evaluateFrom(

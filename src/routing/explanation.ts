@@ -2,6 +2,7 @@ import { formatPath } from '../errors.js';
 import type { AgentAvailabilityQuery } from '../rules/dynamic-facts.js';
 import type { ConditionOperator, ConditionValue } from '../rules/operators.js';
 import type { Condition, ConnectionRules, FactCondition } from '../rules/rule-schema.js';
+import { evaluationOrder } from './compile.js';
 import type { ConditionEvaluation, RuleEvaluation } from './evaluation.js';
 import type { RouteDecision, Target } from './target-schema.js';
 
@@ -60,15 +61,15 @@ export interface RouteExplanation {
   readonly rules: readonly RuleExplanation[];
 }
 
-/** Builds the explanation from the per-rule evaluations (compiled or json-rules-engine's) and the decision. */
-export function buildExplanation(
-  rules: ConnectionRules,
-  evaluations: readonly RuleEvaluation[],
-  decision: RouteDecision,
-): RouteExplanation {
+/**
+ * Builds the explanation from the evaluations (compiled or json-rules-engine's), one per rule in file
+ * order. The decision is read from them: the first rule that held in evaluation order, as route picks it.
+ */
+export function buildExplanation(rules: ConnectionRules, evaluations: readonly RuleEvaluation[]): RouteExplanation {
   const template = templateOf(rules);
-  const winnerIndex = decision.rule === null ? -1 : (template.indexByName.get(decision.rule) ?? -1);
+  const winnerIndex = template.evaluationOrder.find((index) => evaluations[index]?.held === true) ?? -1;
   const winner = template.rules[winnerIndex];
+  const decision: RouteDecision = winner ? { target: winner.target, rule: winner.name } : { target: rules.default, rule: null };
   const explained = evaluations.map((evaluation): RuleExplanation => {
     const rule = template.rules[evaluation.index];
     if (!rule) throw new Error(`agent-handoff: no rule at index ${evaluation.index}`);
@@ -97,7 +98,8 @@ export function buildExplanation(
 // What an explanation repeats on every call (paths, phrases, sentences), built once per rule set.
 interface Template {
   readonly rules: readonly RuleTemplate[];
-  readonly indexByName: ReadonlyMap<string, number>;
+  /** The rules' file indexes in evaluation order: priority, then position in the file. */
+  readonly evaluationOrder: readonly number[];
 }
 
 interface RuleTemplate {
@@ -149,7 +151,7 @@ function templateOf(rules: ConnectionRules): Template {
           conditions,
         };
       }),
-      indexByName: new Map(rules.rules.map((rule, index) => [rule.name, index])),
+      evaluationOrder: evaluationOrder(rules.rules.map((rule, index) => ({ index, priority: rule.priority }))).map((rule) => rule.index),
     };
     templates.set(rules, template);
   }

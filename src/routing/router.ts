@@ -2,7 +2,7 @@ import { HandoffError, isHandoffError } from '../errors.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import type { ConnectionRules } from '../rules/rule-schema.js';
 import { compileRules } from './compile.js';
-import { compileExplainer, evaluateRules, firstHeld } from './compile-explain.js';
+import { compileExplainer, evaluateRules } from './compile-explain.js';
 import { Decision, DecisionScope } from './decision.js';
 import { dynamicFactSources, type DynamicFactOptions } from './dynamic-fact-sources.js';
 import type { RuleEvaluation } from './evaluation.js';
@@ -59,11 +59,6 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
     return outcome;
   };
 
-  const explanationOf = (evaluations: readonly RuleEvaluation[]): RouteExplanation => {
-    const winner = validated.rules[firstHeld(explainer, evaluations)];
-    return buildExplanation(validated, evaluations, winner ? { target: winner.event, rule: winner.name } : { target: validated.default, rule: null });
-  };
-
   return {
     route(facts) {
       if (!isFacts(facts)) return Promise.reject(invalidFacts(facts));
@@ -98,8 +93,11 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
       } catch (error) {
         return Promise.reject(asDecisionError(error));
       }
-      if (!(evaluations instanceof Promise)) return Promise.resolve(explanationOf(evaluations));
-      return evaluations.then(explanationOf, (error: unknown) => Promise.reject(asDecisionError(error)));
+      if (!(evaluations instanceof Promise)) return Promise.resolve(buildExplanation(validated, evaluations));
+      return evaluations.then(
+        (settled) => buildExplanation(validated, settled),
+        (error: unknown) => Promise.reject(asDecisionError(error)),
+      );
     },
   };
 }
