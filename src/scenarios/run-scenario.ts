@@ -1,8 +1,7 @@
 // Plays a scenario on the real runtime: a simulated clock, the simulated desk in the scenario's
 // mode, an in-memory store, the default config and rules unless overridden; records the timeline.
-import { readFileSync } from 'node:fs';
 import type { InspectionEvent } from 'xstate';
-import { bundledFile } from '../cli/files.js';
+import { bundledDefaultRules } from '../cli/files.js';
 import type { HandoffConfig, HandoffConfigInput } from '../config/config-schema.js';
 import { defaultHandoffConfig } from '../config/default-config.js';
 import { loadHandoffConfig } from '../config/load-config.js';
@@ -190,13 +189,7 @@ function scenarioRules(scenario: Scenario, base: ConnectionRules | ConnectionRul
     const own = scenario.rules;
     return within('rules', () => loadConnectionRules(own));
   }
-  return loadConnectionRules(base ?? defaultRulesJson());
-}
-
-let defaultRules: unknown;
-function defaultRulesJson(): unknown {
-  defaultRules ??= JSON.parse(readFileSync(bundledFile('rules/default.json'), 'utf8'));
-  return defaultRules;
+  return base === undefined ? bundledDefaultRules() : loadConnectionRules(base);
 }
 
 /** Objects merged key by key; anything else in `change` replaces what was there. */

@@ -34,7 +34,7 @@ export const lintCommand: CliCommand = {
       allowPositionals: false,
     });
     if (values.rules === undefined) throw new HandoffError('INVALID_INPUT', 'Missing --rules FILE: the connection rules to check.');
-    const findings = lintConnectionRules(await readJsonInput(values.rules, io.cwd, io.readStdin));
+    const findings = lintConnectionRules(await readJsonInput(values.rules, io));
     if (values.json) {
       const report = { file: values.rules, findings: findings.map((f) => ({ code: f.code, path: formatPath(f.path), message: f.message })) };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { HandoffError } from '../../errors.js';
 import { loadConnectionRules } from '../../rules/load-rules.js';
 import { describeCondition, showValue, type ConditionExplanation, type RouteExplanation } from '../../routing/explanation.js';
-import { createRouter, type RouterOptions } from '../../routing/router.js';
+import { parseBusinessHours } from '../../routing/business-hours.js';
+import { createRouter } from '../../routing/router.js';
 import type { RouteDecision } from '../../routing/target-schema.js';
 import { exitCodes, type CliCommand } from '../command.js';
-import { bundledFile, readJsonInput } from '../files.js';
+import { bundledDefaultRules, loadJsonInput, readJsonInput } from '../files.js';
 
 const help = [
   'Usage: agent-handoff route [--rules FILE] --facts FILE|- [--json] [--explain]',
@@ -51,20 +52,16 @@ export const routeCommand: CliCommand = {
     if (values.facts === undefined) {
       throw new HandoffError('INVALID_INPUT', 'Missing --facts FILE: the facts to decide on, or - to read them from standard input.');
     }
-    const rulesFile = values.rules ?? bundledFile('rules/default.json');
-    const json = await readJsonInput(rulesFile, io.cwd, io.readStdin);
-    const rules = naming(values.rules ?? 'rules/default.json (bundled)', () => loadConnectionRules(json));
-    const options: { -readonly [K in keyof RouterOptions]: RouterOptions[K] } = {};
-    if (values['business-hours'] !== undefined) {
-      options.businessHours = (await readJsonInput(values['business-hours'], io.cwd, io.readStdin)) as RouterOptions['businessHours'];
-    }
+    const rules = values.rules === undefined ? bundledDefaultRules() : await loadJsonInput(values.rules, io, loadConnectionRules);
+    const businessHours = values['business-hours'] === undefined ? undefined : await loadJsonInput(values['business-hours'], io, parseBusinessHours);
+    let now: (() => number) | undefined;
     if (values.now !== undefined) {
       const at = Date.parse(values.now);
       if (Number.isNaN(at)) throw new HandoffError('INVALID_INPUT', `--now ${JSON.stringify(values.now)} is not a date: expected ISO 8601 such as 2025-06-02T09:30:00Z.`);
-      options.now = () => at;
+      now = () => at;
     }
-    const router = naming(values['business-hours'] ?? 'options', () => createRouter(rules, options));
-    const facts = await readJsonInput(values.facts, io.cwd, io.readStdin);
+    const router = createRouter(rules, { businessHours, now });
+    const facts = await readJsonInput(values.facts, io);
     if (values.explain) {
       const explanation = await router.explain(facts);
       io.stdout(values.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation));
@@ -76,18 +73,8 @@ export const routeCommand: CliCommand = {
   },
 };
 
-// Puts the file's name in front of a validation error, keeping its code and issues.
-function naming<T>(file: string, load: () => T): T {
-  try {
-    return load();
-  } catch (error) {
-    if (error instanceof HandoffError) throw new HandoffError(error.code, `${file}: ${error.message}`, error.issues, { cause: error });
-    throw error;
-  }
-}
-
 /** One line for a decision: the rule (or the default) and the target. */
-export function renderDecision(decision: RouteDecision): string {
+function renderDecision(decision: RouteDecision): string {
   const by = decision.rule === null ? 'default (no rule held)' : `rule ${JSON.stringify(decision.rule)}`;
   return `${by} → ${decision.target.type} ${JSON.stringify(decision.target.params)}`;
 }

@@ -2,14 +2,13 @@ import { parseArgs } from 'node:util';
 import { loadHandoffConfig } from '../../config/load-config.js';
 import { HandoffError } from '../../errors.js';
 import { loadConnectionRules } from '../../rules/load-rules.js';
-import type { ScenarioRunOptions } from '../../scenarios/run-scenario.js';
 import { colorsWanted, palette } from '../../scenarios/ansi.js';
 import { formatFailures, formatScenarioResult, formatSummary } from '../../scenarios/format-timeline.js';
 import { parseScenario } from '../../scenarios/scenario-schema.js';
 import type { ScenarioFile } from '../../scenarios/scenario-files.js';
 import { runScenarioFiles, type ScenarioReport } from '../../scenarios/scenario-report.js';
 import { exitCodes, type CliCommand, type CliIo } from '../command.js';
-import { readJsonInput } from '../files.js';
+import { loadJsonInput, readJsonInput } from '../files.js';
 
 const help = [
   'Usage: agent-handoff simulate --scenario FILE [--scenario FILE]... [--config FILE]',
@@ -67,27 +66,18 @@ export const simulateCommand: CliCommand = {
       throw new HandoffError('INVALID_INPUT', 'Missing --scenario FILE: the scenario file to play (repeat it for several).');
     }
     // Every input is read and validated before anything runs, so invalid input never half-runs.
-    const options: { -readonly [K in keyof ScenarioRunOptions]: ScenarioRunOptions[K] } = {};
-    if (values.config !== undefined) {
-      const file = values.config;
-      const json = await readJsonInput(file, io.cwd, io.readStdin);
-      options.config = naming(file, () => loadHandoffConfig(json));
-    }
-    if (values.rules !== undefined) {
-      const file = values.rules;
-      const json = await readJsonInput(file, io.cwd, io.readStdin);
-      options.rules = naming(file, () => loadConnectionRules(json));
-    }
+    const config = values.config === undefined ? undefined : await loadJsonInput(values.config, io, loadHandoffConfig);
+    const rules = values.rules === undefined ? undefined : await loadJsonInput(values.rules, io, loadConnectionRules);
     const files: ScenarioFile[] = [];
     for (const file of values.scenario) {
-      const json = await readJsonInput(file, io.cwd, io.readStdin);
-      files.push({ file, scenario: parseScenario(json, file) });
+      // parseScenario names the file in its own message.
+      files.push({ file, scenario: parseScenario(await readJsonInput(file, io), file) });
     }
 
     const progress = io.isTty && !values.json && files.length > 1 ? showProgress(io) : undefined;
     let report: ScenarioReport;
     try {
-      report = await runScenarioFiles(files, options, progress?.update);
+      report = await runScenarioFiles(files, { config, rules }, progress?.update);
     } finally {
       progress?.done();
     }
@@ -125,12 +115,3 @@ function showProgress(io: CliIo): { update: (done: number, total: number, file: 
   };
 }
 
-// Puts the file's name in front of a validation error, keeping its code and issues.
-function naming<T>(file: string, load: () => T): T {
-  try {
-    return load();
-  } catch (error) {
-    if (error instanceof HandoffError) throw new HandoffError(error.code, `${file}: ${error.message}`, error.issues, { cause: error });
-    throw error;
-  }
-}
