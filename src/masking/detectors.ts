@@ -26,11 +26,19 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+const asciiDigit = /\d/;
+
+/**
+ * False when `text` has no ASCII digit (`\d` without the u flag), so neither `maskCardNumbers` nor
+ * `maskPhoneNumbers` can change it: one test that lets a masker skip both, as most texts have none.
+ */
+export function mayHoldNumbers(text: string): boolean {
+  return asciiDigit.test(text);
+}
+
 // Digits joined by at most one space, hyphen or no-break space: how people write card numbers.
 const digitRun = /\d(?:[ \-\u00a0]?\d)*/g;
 const separator = /[ \-\u00a0]/;
-// Card and phone numbers both need an ASCII digit (`\d` without the u flag): text without one is left alone.
-const hasDigit = /\d/;
 const minCardDigits = 13;
 const maxCardDigits = 19;
 
@@ -42,7 +50,7 @@ const maxCardDigits = 19;
  * number and are left alone, as card scanners do, so long tracking and account numbers survive.
  */
 export function maskCardNumbers(text: string): string {
-  return hasDigit.test(text) ? text.replace(digitRun, maskCardsInRun) : text;
+  return text.replace(digitRun, maskCardsInRun);
 }
 
 function maskCardsInRun(run: string): string {
@@ -84,7 +92,6 @@ const isoDate = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d)/;
  * otherwise 10 to 15 digits, so dates, times and short numbers stay.
  */
 export function maskPhoneNumbers(text: string): string {
-  if (!hasDigit.test(text)) return text;
   return text.replace(phoneCandidate, (candidate) => {
     const count = candidate.replace(/\D/g, '').length;
     const international = /^\(?(\+|00)/.test(candidate);

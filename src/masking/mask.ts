@@ -1,5 +1,5 @@
 import type { JsonValue } from '../payload/payload-schema.js';
-import { maskCardNumbers, maskEmails, maskPhoneNumbers } from './detectors.js';
+import { maskCardNumbers, maskEmails, maskPhoneNumbers, mayHoldNumbers } from './detectors.js';
 
 /** An extra masking pattern: matches are replaced with `[<name>]`. */
 export interface MaskingPattern {
@@ -20,8 +20,6 @@ export interface MaskingSettings {
 /** Masks sensitive data in one string. */
 export type TextMasker = (text: string) => string;
 
-const anyDigit = /\d/;
-
 /**
  * Builds a masker from settings: the extra patterns first, in order (the host knows its own data
  * best, so an IBAN pattern wins over the card detector reading part of it), then e-mail addresses,
@@ -41,10 +39,10 @@ export function createMasker(settings: MaskingSettings): TextMasker {
   });
   if (settings.emails) steps.push(maskEmails);
   const { cardNumbers, phoneNumbers } = settings;
-  // Cards and phones both need a digit: one test for the two, as most texts have none.
+  // One digit test for the two detectors, rather than a scan each.
   if (cardNumbers || phoneNumbers) {
     steps.push((text) => {
-      if (!anyDigit.test(text)) return text;
+      if (!mayHoldNumbers(text)) return text;
       const cardsMasked = cardNumbers ? maskCardNumbers(text) : text;
       return phoneNumbers ? maskPhoneNumbers(cardsMasked) : cardsMasked;
     });
