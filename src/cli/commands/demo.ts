@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { HandoffError } from '../../errors.js';
-import { colorsWanted } from '../../scenarios/ansi.js';
-import { formatScenarioResult, formatSummary } from '../../scenarios/format-timeline.js';
 import { bundledScenarios } from '../../scenarios/scenario-files.js';
 import { runScenarioFiles } from '../../scenarios/scenario-report.js';
 import { exitCodes, type CliCommand } from '../command.js';
+import { printScenarioReport } from '../print-scenario-report.js';
 
 const help = [
   'Usage: agent-handoff demo [--scenario NAME]... [--json]',
@@ -50,13 +49,8 @@ export const demoCommand: CliCommand = {
     }
     const files = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.scenario.name));
     const report = await runScenarioFiles(files);
-    if (values.json) {
-      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      const color = colorsWanted(io.isTty, process.env);
-      io.stdout(`${report.scenarios.map((r) => formatScenarioResult(r, { color })).join('\n')}\n${formatSummary(report.scenarios, { color })}`);
-      io.stdout('Write your own: agent-handoff simulate --scenario my-scenario.json (see agent-handoff simulate --help).\n');
-    }
+    printScenarioReport(io, report, { json: values.json, timelines: true });
+    if (!values.json) io.stdout('Write your own: agent-handoff simulate --scenario my-scenario.json (see agent-handoff simulate --help).\n');
     return report.passed ? exitCodes.ok : exitCodes.findings;
   },
 };

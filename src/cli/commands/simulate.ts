@@ -2,13 +2,12 @@ import { parseArgs } from 'node:util';
 import { loadHandoffConfig } from '../../config/load-config.js';
 import { HandoffError } from '../../errors.js';
 import { loadConnectionRules } from '../../rules/load-rules.js';
-import { colorsWanted, palette } from '../../scenarios/ansi.js';
-import { formatFailures, formatScenarioResult, formatSummary } from '../../scenarios/format-timeline.js';
 import { parseScenario } from '../../scenarios/scenario-schema.js';
 import type { ScenarioFile } from '../../scenarios/scenario-files.js';
 import { runScenarioFiles, type ScenarioReport } from '../../scenarios/scenario-report.js';
 import { exitCodes, type CliCommand, type CliIo } from '../command.js';
 import { loadJsonInput, readJsonInput } from '../files.js';
+import { printScenarioReport } from '../print-scenario-report.js';
 
 const help = [
   'Usage: agent-handoff simulate --scenario FILE [--scenario FILE]... [--config FILE]',
@@ -82,23 +81,7 @@ export const simulateCommand: CliCommand = {
       progress?.done();
     }
 
-    if (values.json) {
-      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      const color = colorsWanted(io.isTty, process.env);
-      const p = palette(color);
-      for (const result of report.scenarios) {
-        if (values.timeline) {
-          io.stdout(`${formatScenarioResult(result, { color })}\n`);
-        } else if (result.passed) {
-          io.stdout(`${p.green('✓')} ${result.name} ${p.dim(`(${result.file})`)}\n`);
-        } else {
-          io.stdout(`${p.red('✗')} ${result.name} ${p.dim(`(${result.file})`)}\n${formatFailures(result.failures, { color })}\n`);
-        }
-      }
-      io.stdout(formatSummary(report.scenarios, { color }));
-      if (!report.passed && !values.timeline) io.stdout('Run again with --timeline to see what happened, step by step.\n');
-    }
+    printScenarioReport(io, report, { json: values.json, timelines: values.timeline });
     return report.passed ? exitCodes.ok : exitCodes.findings;
   },
 };
