@@ -72,20 +72,20 @@ export async function buildHandoffPayload(
   if (llm.issues.length > 0) throw parameterError(llm.issues);
   const system = resolveSystemParameters(event, convo);
   if (system.issues.length > 0) throw templateError(system.issues);
-  // The parameters are the LLM's then the system's, as `{ ...llm, ...system }` lists them; without a
-  // processor that object is never built, and each value is masked straight into the payload's.
+  const processed = options.processor
+    ? await runProcessor(options.processor, { ...llm.parameters, ...system.parameters }, { conversation: convo, invocation: call, event })
+    : undefined;
+  // Read after the processor, which is handed the event and so could edit its masking settings.
+  const mask = maskerFor(event.masking);
+  const { unmaskedParameters } = event.masking;
+  // The LLM's parameters then the system's; without a processor each value is masked straight into
+  // the payload's, with no unmasked object of both built first.
   const parameters: HandoffParameters = {};
-  let mask: TextMasker;
-  if (options.processor) {
-    const collected: HandoffParameters = { ...llm.parameters };
-    copyParameters(system.parameters, collected);
-    const processed = await runProcessor(options.processor, collected, { conversation: convo, invocation: call, event });
-    mask = maskerFor(event.masking);
-    copyParameters(processed, parameters, { mask, unmasked: event.masking.unmaskedParameters });
+  if (processed) {
+    maskParametersInto(parameters, processed, mask, unmaskedParameters);
   } else {
-    mask = maskerFor(event.masking);
-    copyParameters(llm.parameters, parameters, { mask, unmasked: event.masking.unmaskedParameters });
-    copyParameters(system.parameters, parameters, { mask, unmasked: event.masking.unmaskedParameters });
+    maskParametersInto(parameters, llm.parameters, mask, unmaskedParameters);
+    maskParametersInto(parameters, system.parameters, mask, unmaskedParameters);
   }
   const firedAt = (options.now ?? (() => new Date()))();
   if (Number.isNaN(firedAt.getTime())) throw new HandoffError('INVALID_INPUT', 'Expected options.now to return a valid Date.');
@@ -114,14 +114,11 @@ export async function buildHandoffPayload(
   return checked.data;
 }
 
-/**
- * Copies `from` into `to`, masking each value unless `masking` is absent or lists its key as sent
- * as it is; a key already in `to` keeps its place and takes the new value, as in a spread.
- */
-function copyParameters(from: HandoffParameters, to: HandoffParameters, masking?: { mask: TextMasker; unmasked: readonly string[] }): void {
+/** Copies `from` into `to`, masking each value unless `unmasked` lists its key. */
+function maskParametersInto(to: HandoffParameters, from: HandoffParameters, mask: TextMasker, unmasked: readonly string[]): void {
   for (const key of Object.keys(from)) {
     const value = from[key] as HandoffParameters[string];
-    setOwn(to, key, masking === undefined || masking.unmasked.includes(key) ? value : maskJsonValue(value, masking.mask));
+    setOwn(to, key, unmasked.includes(key) ? value : maskJsonValue(value, mask));
   }
 }
 
