@@ -1,4 +1,5 @@
 import type { JsonValue } from '../payload/payload-schema.js';
+import { setOwn } from '../payload/set-own.js';
 import { maskCardNumbers, maskEmails, maskPhoneNumbers, mayHoldNumbers } from './detectors.js';
 
 /** An extra masking pattern: matches are replaced with `[<name>]`. */
@@ -106,8 +107,6 @@ export function maskJsonValue(value: JsonValue, mask: TextMasker): JsonValue {
   if (value === null || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((item) => maskJsonValue(item, mask));
   const out: Record<string, JsonValue> = {};
-  for (const [key, item] of Object.entries(value)) {
-    Object.defineProperty(out, key, { value: maskJsonValue(item, mask), enumerable: true, writable: true, configurable: true });
-  }
+  for (const key of Object.keys(value)) setOwn(out, key, maskJsonValue(value[key] as JsonValue, mask));
   return out;
 }

@@ -1,5 +1,6 @@
 import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
 import type { JsonValue } from '../payload/payload-schema.js';
+import { setOwn } from '../payload/set-own.js';
 
 /** Path segments that never resolve, whatever the scope holds: they name the prototype machinery. */
 export const forbiddenTemplateSegments: readonly string[] = ['__proto__', 'constructor', 'prototype'];
@@ -117,8 +118,8 @@ function copyJson(value: unknown, depth: number): JsonValue | undefined {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     const item = descriptor && 'value' in descriptor ? copyJson(descriptor.value, depth + 1) : undefined;
     if (item === undefined) return undefined;
-    // defineProperty keeps a key named `__proto__` an own property instead of setting the prototype.
-    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    // A key named `__proto__` stays an own property instead of setting the prototype.
+    setOwn(out, key, item);
   }
   return out;
 }
