@@ -41,7 +41,7 @@ export function checkExpectation(step: number, expectation: ScenarioExpectation,
 }
 
 /** True when `actual` has every field of `expected` (objects compared key by key, arrays and values exactly). */
-export function contains(actual: unknown, expected: unknown): boolean {
+function contains(actual: unknown, expected: unknown): boolean {
   if (Array.isArray(expected)) {
     return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => contains(actual[i], e));
   }

@@ -1,8 +1,7 @@
-// Scenario files on disk: the ones bundled with the package, and reading one with its name in errors.
+// The scenario files bundled with the package, which the demo plays.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledFile } from '../cli/files.js';
-import { HandoffError } from '../errors.js';
 import { parseScenario, type Scenario } from './scenario-schema.js';
 
 /** A validated scenario and the file it came from. */
@@ -12,19 +11,8 @@ export interface ScenarioFile {
   readonly scenario: Scenario;
 }
 
-/** The folder of the bundled scenarios, inside the installed package. */
-export const bundledScenarioFolder = 'src/scenarios/bundled';
-
-/** Parses the text of a scenario file; not JSON is `INVALID_INPUT`, not a scenario `INVALID_SCENARIO`, both naming `file`. */
-export function parseScenarioText(text: string, file: string): Scenario {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new HandoffError('INVALID_INPUT', `${file} is not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}.`, [], { cause });
-  }
-  return parseScenario(json, file);
-}
+// The folder of the bundled scenarios, inside the installed package.
+const bundledScenarioFolder = 'src/scenarios/bundled';
 
 /** Every bundled scenario, in file-name order (the order the demo plays them). */
 export function bundledScenarios(): ScenarioFile[] {
@@ -34,6 +22,7 @@ export function bundledScenarios(): ScenarioFile[] {
     .sort()
     .map((name) => {
       const file = `${bundledScenarioFolder}/${name}`;
-      return { file, scenario: parseScenarioText(readFileSync(join(folder, name), 'utf8'), file) };
+      // Shipped and tested with the package: a file that is not JSON is a bug here, not bad input.
+      return { file, scenario: parseScenario(JSON.parse(readFileSync(join(folder, name), 'utf8')), file) };
     });
 }

@@ -68,7 +68,7 @@ const expectStepSchema = z
 const stepTypes = [...handoffEventSchema.options.map((o) => o.shape.type.value), ...scenarioActionSchemas.map((o) => o.shape.type.value), 'expect'];
 
 /** One step of a scenario: a host event, a clock advance, an agent-desk action or an expectation. */
-export const scenarioStepSchema = z.discriminatedUnion('type', [...handoffEventSchema.options, ...scenarioActionSchemas, expectStepSchema], {
+const scenarioStepSchema = z.discriminatedUnion('type', [...handoffEventSchema.options, ...scenarioActionSchemas, expectStepSchema], {
   error: (issue) => {
     if ((issue.code as string) !== 'invalid_union') return undefined;
     const type = typeof issue.input === 'object' && issue.input !== null && 'type' in issue.input ? issue.input.type : undefined;

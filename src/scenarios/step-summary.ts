@@ -40,7 +40,7 @@ export function describeStep(step: ScenarioStep): string {
 }
 
 /** `90 s`, `5 min`, `1 h 30 min`. */
-export function formatSeconds(seconds: number): string {
+function formatSeconds(seconds: number): string {
   if (seconds < 60 || seconds % 60 !== 0) return `${seconds} s`;
   const minutes = seconds / 60;
   if (minutes < 60) return `${minutes} min`;
