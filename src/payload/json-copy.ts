@@ -18,7 +18,7 @@ export type SeenContainers = Set<object>;
  * for it: not JSON, a non-finite number, an object met before, a symbol or `__proto__` key, an object
  * that is not plain, or nesting deeper than `maxDepth`.
  */
-export function copyJsonValue(value: unknown, seen: SeenContainers, depth = 0): JsonValue | undefined {
+function copyJsonValue(value: unknown, seen: SeenContainers, depth = 0): JsonValue | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
