@@ -231,11 +231,11 @@ async function analyseMissing(search: Search, index: number, numRuns: number, pr
   let body: string;
   let example: MissingWitness['example'];
   if (held.length > 0) {
-    // The clearest example: facts on which the rule held (and the shadowing rule won, when there
-    // is one), minimised; the shortest one seen if the search finds none.
-    const preferred = held.filter((h) => shadowedBy === null || h.winner === shadowedBy);
-    const chosen = (preferred.length > 0 ? preferred : held).reduce((a, b) => (shorter(b.facts, a.facts) ? b : a));
-    example = (await minimalExample(search, index, numRuns, shadowedBy)) ?? { facts: chosen.facts, explanation: await router.explain(chosen.facts) };
+    // The clearest example: the first facts on which the rule held and the shadowing rule (when
+    // there is one) won, minimised; else the shortest on which the rule held.
+    const first = held.find((h) => shadowedBy === null || h.winner === shadowedBy);
+    const facts = first ? await minimalExample(search, index, first.facts, shadowedBy) : held.reduce((a, b) => (shorter(b.facts, a.facts) ? b : a)).facts;
+    example = { facts, explanation: await router.explain(facts) };
     const shadow = shadowIndex === undefined ? undefined : loaded.rules[shadowIndex];
     if (shadow) {
       const rank = shadow.priority > rule.priority ? `a higher priority (${shadow.priority} > ${rule.priority})` : `the same priority (${rule.priority}) and comes earlier in the file`;
@@ -259,20 +259,12 @@ async function analyseMissing(search: Search, index: number, numRuns: number, pr
   return { rule: rule.name, index, found: false, runs, heldRuns: held.length, shadowedBy, outrankedBy, ...(example ? { example } : {}), ...(proof ? { proof } : {}), message };
 }
 
-// fast-check looks for a counterexample to "the rule does not hold here (or the shadowing rule
-// does not win)": minimised, it is the clearest example.
-async function minimalExample(search: Search, index: number, numRuns: number, shadowedBy: string | null): Promise<{ facts: RoutingFacts; explanation: RouteExplanation } | undefined> {
-  const { loaded, router, seed } = search;
-  const good = async (facts: RoutingFacts): Promise<boolean> =>
-    (await heldRules(search, facts))[index] === true && (shadowedBy === null || (await router.route(facts)).rule === shadowedBy);
-  const details = await fc.check(
-    fc.asyncProperty(goalArbitrary(loaded, { kind: 'holds', index }, search.host), async (facts) => !(await good(facts))),
-    { numRuns, seed, endOnFailure: true },
-  );
-  const found = details.counterexample?.[0];
-  if (found === undefined || !(await good(found))) return undefined;
-  const facts = await minimizeFacts(found, good);
-  return { facts, explanation: await router.explain(facts) };
+// Minimises facts on which the rule holds (and the shadowing rule wins, when there is one),
+// keeping that true.
+async function minimalExample(search: Search, index: number, facts: RoutingFacts, shadowedBy: string | null): Promise<RoutingFacts> {
+  const good = async (candidate: RoutingFacts): Promise<boolean> =>
+    (await heldRules(search, candidate))[index] === true && (shadowedBy === null || (await search.router.route(candidate)).rule === shadowedBy);
+  return minimizeFacts(facts, good);
 }
 
 // Which rules hold on the facts: evaluated directly on the facts as given (cheap, and the same
