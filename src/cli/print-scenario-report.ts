@@ -1,5 +1,5 @@
 // How `demo` and `simulate` print a scenario report; `demo` is `simulate --timeline` on the bundled scenarios.
-import { colorsWanted, palette } from '../scenarios/ansi.js';
+import { palette } from '../scenarios/ansi.js';
 import { formatFailures, formatScenarioResult, formatSummary } from '../scenarios/format-timeline.js';
 import type { ScenarioReport } from '../scenarios/scenario-report.js';
 import type { CliIo } from './command.js';
@@ -13,7 +13,8 @@ export function printScenarioReport(io: CliIo, report: ScenarioReport, layout: {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
-  const color = colorsWanted(io.isTty, process.env);
+  // Colours on a terminal, unless NO_COLOR is set to anything non-empty (no-color.org).
+  const color = io.isTty && !process.env.NO_COLOR;
   const p = palette(color);
   for (const result of report.scenarios) {
     if (layout.timelines) {

@@ -36,8 +36,3 @@ export function palette(enabled: boolean): Palette {
     cyan: style(36, 39),
   };
 }
-
-/** True when colours should be shown: on a terminal, unless `NO_COLOR` is set to anything non-empty. */
-export function colorsWanted(isTty: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
-  return isTty && !env.NO_COLOR;
-}
