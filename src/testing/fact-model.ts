@@ -90,7 +90,7 @@ function buildModel(rules: ConnectionRules): FactModel {
 }
 
 /** A key per place: literals with one key see the same value. */
-export function locationKey(location: FactLocation): string {
+function locationKey(location: FactLocation): string {
   return JSON.stringify([location.fact, ...location.segments.map(String)]);
 }
 
