@@ -1,7 +1,7 @@
 // Plays a scenario on the real runtime: a simulated clock, the simulated desk in the scenario's
 // mode, an in-memory store, the default config and rules unless overridden; records the timeline.
 import type { InspectionEvent } from 'xstate';
-import { bundledDefaultRules } from '../cli/files.js';
+import { bundledDefaultRules } from '../package-files.js';
 import type { HandoffConfig, HandoffConfigInput } from '../config/config-schema.js';
 import { defaultHandoffConfig } from '../config/default-config.js';
 import { loadHandoffConfig } from '../config/load-config.js';

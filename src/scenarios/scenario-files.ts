@@ -1,7 +1,7 @@
 // The scenario files bundled with the package, which the demo plays.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledFile } from '../cli/files.js';
+import { bundledFile } from '../package-files.js';
 import { parseScenario, type Scenario } from './scenario-schema.js';
 
 /** A validated scenario and the file it came from. */

@@ -6,7 +6,8 @@ import { parseBusinessHours } from '../../routing/business-hours.js';
 import { createRouter } from '../../routing/router.js';
 import type { RouteDecision } from '../../routing/target-schema.js';
 import { exitCodes, type CliCommand } from '../command.js';
-import { bundledDefaultRules, loadJsonInput, readJsonInput } from '../files.js';
+import { bundledDefaultRules } from '../../package-files.js';
+import { loadJsonInput, readJsonInput } from '../files.js';
 
 const help = [
   'Usage: agent-handoff route [--rules FILE] --facts FILE|- [--json] [--explain]',
