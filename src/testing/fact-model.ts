@@ -3,6 +3,7 @@ import type { ConditionOperator, ConditionScalar, ConditionValue } from '../rule
 import { parsePropertyPath, resolvePropertyPath, type PathSegment } from '../rules/property-path.js';
 import type { Condition, ConnectionRules, FactCondition } from '../rules/rule-schema.js';
 import { valueAtPath } from '../routing/facts.js';
+import { setOwn } from '../payload/set-own.js';
 import type { Choices } from './choices.js';
 
 /** A place in the facts a condition reads: a fact, then the steps of its path. */
@@ -293,9 +294,4 @@ function lookAlike(s: ConditionScalar): ConditionScalar {
 // Candidates are shared between facts objects: hand out copies of objects and arrays.
 function fresh(candidate: Candidate): Candidate {
   return candidate !== null && typeof candidate === 'object' ? structuredClone(candidate) : candidate;
-}
-
-/** Sets an own, enumerable property, even for a key such as `__proto__`. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
