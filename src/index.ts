@@ -99,4 +99,4 @@ export type { ScenarioRunOptions } from './scenarios/run-scenario.js';
 export { parseScenario, scenarioJsonSchema, scenarioSchema } from './scenarios/scenario-schema.js';
 export type { Scenario, ScenarioExpectation, ScenarioInput, ScenarioStep } from './scenarios/scenario-schema.js';
 export type { ExpectationFailure, ScenarioResult, TimelineEntry, TimelineEntryKind } from './scenarios/timeline.js';
-export { formatScenarioResult } from './scenarios/format-timeline.js';
+export { formatScenarioResult, type FormatOptions as ScenarioFormatOptions } from './scenarios/format-timeline.js';

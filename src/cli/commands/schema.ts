@@ -6,7 +6,7 @@ import { exitCodes, type CliCommand } from '../command.js';
 /** `agent-handoff schema`: prints the JSON Schema of the handoff configuration, or of a scenario file. */
 export const schemaCommand: CliCommand = {
   name: 'schema',
-  summary: 'Print the JSON Schema of the handoff configuration',
+  summary: 'Print the JSON Schema of the handoff configuration (--scenario: of a scenario file)',
   help: [
     'Usage: agent-handoff schema [--scenario]',
     '',
