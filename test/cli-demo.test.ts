@@ -1,15 +1,8 @@
 // `agent-handoff demo` through the built bin, as `npm start` runs it.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runBuiltCli, type CliRun } from './support/built-cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}): CliRun => runBuiltCli(args, { env });
 
 const escape = String.fromCharCode(27);
 

@@ -1,18 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { projectRoot as root, runBuiltCli, type CliRun } from './support/built-cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'agent-handoff-cli-'));
 
-// Runs the built bin, as a user would (vitest's global setup builds dist/ first).
-function cli(args: string[], stdin?: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'dist/src/cli/main.js'), ...args], { cwd: dir, input: stdin, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[], stdin?: string): CliRun => runBuiltCli(args, { cwd: dir, ...(stdin === undefined ? {} : { stdin }) });
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);

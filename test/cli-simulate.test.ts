@@ -1,19 +1,14 @@
 // `agent-handoff simulate` through the built bin: scenario files as a team writes them in its CI.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
+import { runBuiltCli, type CliRun } from './support/built-cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'agent-handoff-simulate-'));
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(root, 'dist/src/cli/main.js'), 'simulate', ...args], { cwd: dir, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[]): CliRun => runBuiltCli(['simulate', ...args], { cwd: dir });
 
 function file(name: string, content: unknown): string {
   writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));

@@ -1,0 +1,25 @@
+// Runs the built bin as a user would (vitest's global setup builds dist/ first).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project's root folder. */
+export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** What one run of the bin printed, and how it exited. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `agent-handoff <args>` in `cwd`, with `stdin` and extra environment variables when given. */
+export function runBuiltCli(args: readonly string[], options: { readonly cwd?: string; readonly stdin?: string; readonly env?: Readonly<Record<string, string>> } = {}): CliRun {
+  const result = spawnSync(process.execPath, [join(projectRoot, 'dist/src/cli/main.js'), ...args], {
+    cwd: options.cwd ?? projectRoot,
+    encoding: 'utf8',
+    ...(options.stdin === undefined ? {} : { input: options.stdin }),
+    env: { ...process.env, ...options.env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
