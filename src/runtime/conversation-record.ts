@@ -7,7 +7,8 @@ import type { HandoffContext, HandoffEventSettings } from '../../machines/handof
 import type { LifecycleSettings } from '../config/lifecycle-schema.js';
 import type { Conversation } from '../payload/payload-schema.js';
 import type { RecentEventIds } from './recent-event-ids.js';
-import { openSnapshot, sealSnapshot } from './snapshot-envelope.js';
+import { openSnapshot, snapshotSchemaVersion } from './snapshot-envelope.js';
+import { RuntimeSnapshot } from './store/runtime-snapshot.js';
 import type { JsonValue } from './store/store.js';
 
 /** A persisted XState snapshot of the handoff machine, as `getPersistedSnapshot` returns it. */
@@ -69,7 +70,9 @@ export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEve
   const stored = isEmpty(children) ? undefined : withoutExplanations(children);
   const machine = { ...rest, context: compact, ...(stored ? { children: stored } : {}), ...(isEmpty(historyValue) ? {} : { historyValue }) };
   // The snapshot is JSON by construction (the machine's context holds only JSON data).
-  return sealSnapshot({ machine: machine as unknown as JsonValue, recentEventIds: [...recentEventIds] });
+  const state = { machine: machine as unknown as JsonValue, recentEventIds: [...recentEventIds] };
+  // Marked as the runtime's own, so the memory store may keep it without serializing every save.
+  return new RuntimeSnapshot(snapshotSchemaVersion, state);
 }
 
 /** The running invocations, the explanation left out of their inputs (the enqueue step's carries one). */

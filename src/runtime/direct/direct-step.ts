@@ -31,6 +31,8 @@ export interface DirectResult {
 /** Builds one transition from `snapshot` on `event`. */
 export class DirectStep {
   context: HandoffContext;
+  /** Whether `context` is this step's own copy, not yet seen by anyone else, so an assign may write into it. */
+  private ownsContext = false;
   private children: Record<string, unknown>;
   private readonly actions: OutboxEntry[] = [];
   private readonly invoked: { name: EffectName; input: unknown }[] = [];
@@ -43,10 +45,21 @@ export class DirectStep {
     this.children = snapshot.children;
   }
 
-  /** XState's `assign`: the update merged into a copy of the context (spread makes the same object as its `Object.assign({}, …)`, faster). */
+  /**
+   * XState's `assign`: the update merged into a copy of the context. One copy serves the assigns
+   * in a row: nobody can tell them apart until an action captures the context, which ends the row.
+   */
   assign(update: Partial<HandoffContext>): this {
-    this.context = { ...this.context, ...update };
+    if (this.ownsContext) Object.assign(this.context, update);
+    else this.context = { ...this.context, ...update };
+    this.ownsContext = true;
     return this;
+  }
+
+  /** The context as an action sees it now; later assigns copy it again. */
+  private captured(): HandoffContext {
+    this.ownsContext = false;
+    return this.context;
   }
 
   startTimers(...timers: TimerName[]): this {
@@ -58,18 +71,18 @@ export class DirectStep {
   }
 
   notify(kind: NoticeKind): this {
-    this.actions.push({ type: 'notify', kind, context: this.context });
+    this.actions.push({ type: 'notify', kind, context: this.captured() });
     return this;
   }
 
   say(message: UserMessage): this {
-    this.actions.push({ type: 'message', message, context: this.context });
+    this.actions.push({ type: 'message', message, context: this.captured() });
     return this;
   }
 
   /** A message relayed between the user and the live agent. */
   relay(relay: { readonly type: 'relayToAgent' | 'relayToUser'; readonly agentId: string; readonly text: string }): this {
-    this.actions.push({ ...relay, context: this.context });
+    this.actions.push({ ...relay, context: this.captured() });
     return this;
   }
 

@@ -13,10 +13,20 @@ import {
   type SaveResult,
   type StoredConversation,
 } from './store.js';
+import { RuntimeSnapshot } from './runtime-snapshot.js';
 
-/** One stored row; the snapshot is kept as JSON text so no live object outlives a save. */
+/** How many of the conversations the runtime saved last keep its snapshot object instead of JSON text. */
+export const objectRowLimit = 256;
+
+/**
+ * One stored row. Its snapshot is JSON text, so no caller's object outlives a save, except in the
+ * rows the runtime saved most recently: those keep the runtime's own immutable snapshot until a load
+ * needs a copy or newer saves push them out. A conversation saves several times within milliseconds,
+ * so most of those snapshots are replaced before they would have been serialized.
+ */
 interface MemoryRow {
-  readonly json: string;
+  text: string | undefined;
+  object: RuntimeSnapshot | undefined;
   readonly version: number;
   readonly nextDeadline: number | null;
 }
@@ -30,7 +40,9 @@ export interface MemoryConversationStore extends ConversationStore {
 /**
  * Creates the default store: conversations in a `Map`, snapshots kept as JSON strings, so it
  * behaves like a durable store (every load is a fresh copy) and an idle conversation costs a
- * string, not an object graph. Saves are atomic because each runs without awaiting.
+ * string, not an object graph. The last few hundred snapshots the runtime saved stay objects until
+ * they are loaded or pushed out, which spares serializing the many that are overwritten within a
+ * lifecycle. Saves are atomic because each runs without awaiting.
  * `listDue` scans every row (O(n log n)); it is meant for start-up recovery, not a hot loop.
  *
  * @example
@@ -39,7 +51,26 @@ export interface MemoryConversationStore extends ConversationStore {
  */
 export function createMemoryStore(): MemoryConversationStore {
   const rows = new Map<string, MemoryRow>();
+  // The rows holding an object, oldest save first.
+  const objectRows = new Map<string, MemoryRow>();
   let closed = false;
+
+  const serialize = (conversationId: string, row: MemoryRow): void => {
+    objectRows.delete(conversationId);
+    if (row.object === undefined) return;
+    row.text = serializeSnapshot(conversationId, row.object);
+    row.object = undefined;
+  };
+
+  const pushOutOldest = (): void => {
+    const [conversationId, row] = objectRows.entries().next().value as [string, MemoryRow];
+    try {
+      serialize(conversationId, row);
+    } catch {
+      // Not JSON after all, against the runtime's promise: the row keeps its object, and its next load reports it for that conversation alone.
+    }
+  };
+
   const open = (): void => {
     if (closed) throw storeClosedError();
   };
@@ -54,7 +85,12 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         const row = rows.get(conversationId);
         if (!row) return undefined;
-        return { conversationId, snapshot: JSON.parse(row.json) as JsonValue, version: row.version, nextDeadline: row.nextDeadline };
+        try {
+          serialize(conversationId, row);
+        } catch (error) {
+          throw new HandoffError('CORRUPT_SNAPSHOT', `Conversation "${conversationId}": the saved snapshot cannot be read back as JSON (${String(error)})`, [], { cause: error });
+        }
+        return { conversationId, snapshot: JSON.parse(row.text as string) as JsonValue, version: row.version, nextDeadline: row.nextDeadline };
       });
     },
 
@@ -63,11 +99,16 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         assertExpectedVersion(expectedVersion);
         assertDeadline(write.nextDeadline);
-        const json = serializeSnapshot(conversationId, write.snapshot);
+        const object = write.snapshot instanceof RuntimeSnapshot ? write.snapshot : undefined;
+        const text = object ? undefined : serializeSnapshot(conversationId, write.snapshot);
         const current = rows.get(conversationId)?.version ?? 0;
         if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
         const version = expectedVersion + 1;
-        rows.set(conversationId, { json, version, nextDeadline: write.nextDeadline });
+        const row: MemoryRow = { text, object, version, nextDeadline: write.nextDeadline };
+        rows.set(conversationId, row);
+        objectRows.delete(conversationId);
+        if (object) objectRows.set(conversationId, row);
+        if (objectRows.size > objectRowLimit) pushOutOldest();
         return { ok: true, version };
       });
     },
@@ -94,6 +135,7 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         const row = rows.get(conversationId);
         if (!row || (expectedVersion !== undefined && row.version !== expectedVersion)) return false;
+        objectRows.delete(conversationId);
         return rows.delete(conversationId);
       });
     },
@@ -101,6 +143,7 @@ export function createMemoryStore(): MemoryConversationStore {
     close(): Promise<void> {
       closed = true;
       rows.clear();
+      objectRows.clear();
       return Promise.resolve();
     },
   };
