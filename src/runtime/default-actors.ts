@@ -52,14 +52,17 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
         ...(deps.processor ? { processor: deps.processor } : {}),
       }),
 
-    deliverToAutomationNode: (conversationId, input, { signal }) =>
+    deliverToAutomationNode: (conversationId, input, control) =>
       call('Delivery to the automation node', async () => {
         const receipt = await deps.automationNode.deliver({
           conversationId,
           sequence: input.sequence,
           idempotencyKey: deliveryIdempotencyKey(conversationId, input.sequence),
           payload: input.payload,
-          signal,
+          // Made on first read: the in-process node never reads it, and a signal costs an AbortController.
+          get signal() {
+            return control.signal;
+          },
         });
         return { acknowledged: receipt.acknowledged };
       }),
