@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,10 @@ import { codeBlocks, transcript, withOutputAssertions } from './support/readme-b
 // Every code block of the README runs here, so the documentation cannot drift from the code.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const blocks = codeBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
-// Inside the package, so `import 'agent-handoff'` resolves to the built package by self-reference.
-const scratch = join(root, 'test', '.readme');
+// Inside the package, so `import 'agent-handoff'` resolves to the built package by self-reference;
+// one folder per run, so two runs at once (two checkouts' CI, a watcher) do not delete each other's.
+mkdirSync(join(root, 'test', '.readme'), { recursive: true });
+const scratch = mkdtempSync(join(root, 'test', '.readme', 'run-'));
 const bin = join(scratch, 'bin');
 mkdirSync(bin, { recursive: true });
 writeFileSync(join(bin, 'agent-handoff'), `#!/bin/sh\nexec "${process.execPath}" "${join(root, 'dist/src/cli/main.js')}" "$@"\n`);
