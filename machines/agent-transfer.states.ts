@@ -107,7 +107,8 @@ export const queued = handoffSetup.createStateConfig({
       exit: stop('offerTimeout'),
       after: { offerTimeout: timer('offerTimeout') },
       on: {
-        'clock.tick': { guard: due('offerTimeout'), target: 'waiting', actions: ['clearOffer', notify('offerExpired'), 'continueTick'] },
+        // Noticed before the offer is cleared, so the notice names the agent whose offer the desk must take back.
+        'clock.tick': { guard: due('offerTimeout'), target: 'waiting', actions: [notify('offerExpired'), 'clearOffer', 'continueTick'] },
         'agent.accepted': [
           { guard: 'isOfferedAgent', target: '#handoff.liveAgent', actions: ['connectAgent', notify('agentConnected')] },
           { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },

@@ -309,6 +309,47 @@ describe('notifications and host callbacks', () => {
     ]);
   });
 
+  it('takes an unanswered offer back from the desk when the offer timeout passes, so the agent is free and a late accept cannot connect', async () => {
+    const clock = createTestClock();
+    const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual', clock });
+    const { runtime, notifications } = runtimeWith({ liveAgents: desk, clock });
+    await runtime.start('t', chat(1));
+    await runtime.send('t', invoke());
+    desk.offer('t', 'ana');
+    await runtime.idle();
+    expect((await runtime.get('t')).state).toBe('queued.offered');
+    // The lifecycle's offer timeout (30 s by default); the desk's own offers never expire here.
+    await clock.advance(30_000, () => runtime.idle());
+    expect((await runtime.get('t')).state).toBe('queued.waiting');
+    expect(notifications.filter((n) => n.type === 'offerExpired')).toMatchObject([{ conversationId: 't', agentId: 'ana' }]);
+    expect(desk.inspect('t')).toMatchObject({ status: 'waiting', agentId: null });
+    expect(desk.agents()).toEqual([{ id: 'ana', available: true, capacity: 1, conversations: [] }]);
+    expect(() => {
+      desk.accept('t');
+    }).toThrow(/it is waiting, not offered/);
+    // Ana is free for the next user.
+    await runtime.start('u', chat(2));
+    await runtime.send('u', invoke());
+    expect(desk.offer('u')).toBe('ana');
+    desk.accept('u');
+    await runtime.idle();
+    expect((await runtime.get('u')).state).toBe('liveAgent');
+    expect(notifications.filter((n) => n.type === 'adapterFailed')).toEqual([]);
+  });
+
+  it('goes on when the desk cannot withdraw an expired offer, and reports it', async () => {
+    const clock = createTestClock();
+    const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual', clock });
+    const failing: SimulatedDesk = { ...desk, withdrawOffer: () => Promise.reject(new Error('vendor API down')) };
+    const { runtime, notifications } = runtimeWith({ liveAgents: failing, clock });
+    await runtime.start('t', chat());
+    await runtime.send('t', invoke());
+    desk.offer('t', 'ana');
+    await clock.advance(30_000, () => runtime.idle());
+    expect((await runtime.get('t')).state).toBe('queued.waiting');
+    expect(notifications.filter((n) => n.type === 'adapterFailed')).toMatchObject([{ conversationId: 't', operation: 'Withdrawing an expired offer', message: 'vendor API down' }]);
+  });
+
   it('delivers each handoff once, keyed by conversation id and handoff sequence', async () => {
     const node = countingNode();
     const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });

@@ -180,6 +180,30 @@ describe('simulated desk, manual mode', () => {
     expect(desk.inspect('c1')).toMatchObject({ status: 'waiting', position: 1 });
   });
 
+  it('takes back an offer the runtime withdraws: the agent is free, the user waits with its place, no event but positions', async () => {
+    const { desk, drained } = manual({ agents: [{ id: 'ana' }] });
+    await desk.enqueue(request('c1'));
+    await desk.enqueue(request('c2'));
+    desk.offer('c1', 'ana');
+    await drained();
+    // Not ana's offer, or not offered: nothing changes.
+    await desk.withdrawOffer('c1', 'bob');
+    await desk.withdrawOffer('c2', 'ana');
+    expect(desk.inspect('c1')).toMatchObject({ status: 'offered', agentId: 'ana' });
+    await desk.withdrawOffer('c1', 'ana');
+    expect(desk.inspect('c1')).toMatchObject({ status: 'waiting', agentId: null, position: 1 });
+    expect(desk.agents()).toEqual([{ id: 'ana', available: true, capacity: 1, conversations: [] }]);
+    expect(await drained()).toEqual([
+      ['c1', { type: 'queue.update', position: 1, estimatedWaitSeconds: 300 }],
+      ['c2', { type: 'queue.update', position: 2, estimatedWaitSeconds: 600 }],
+    ]);
+    // The late accept of the withdrawn offer is refused; ana may take other work, or this one again.
+    expect(thrown(() => {
+      desk.accept('c1');
+    }).code).toBe('INVALID_INPUT');
+    expect(desk.offer('c2', 'ana')).toBe('ana');
+  });
+
   it('refuses scenario steps that do not fit the conversation state, with typed errors', async () => {
     const { desk } = manual();
     expect(thrown(() => {

@@ -42,7 +42,8 @@ export type HandoffNotification = NotificationBase &
     | { readonly type: 'queued'; readonly scope: QueueScope | null; readonly position: number | null; readonly estimatedWaitSeconds: number | null }
     | { readonly type: 'escalatedToQueue' }
     | { readonly type: 'agentOffered'; readonly agentId: string | null }
-    | { readonly type: 'offerExpired' }
+    /** The offer to `agentId` went unanswered past the offer timeout; the user waits in the queue again. */
+    | { readonly type: 'offerExpired'; readonly agentId: string | null }
     | { readonly type: 'agentConnected'; readonly agentId: string | null }
     | { readonly type: 'handedOver'; readonly target: Target | null }
     | { readonly type: 'postAgentDialog'; readonly dialog: string | null }
@@ -82,8 +83,9 @@ export function notificationOf(conversationId: string, kind: NoticeKind, context
         position: context.queue?.position ?? null,
         estimatedWaitSeconds: context.queue?.estimatedWaitSeconds ?? null,
       };
-    case 'escalatedToQueue':
     case 'offerExpired':
+      return { ...base, type: 'offerExpired', agentId: context.offeredAgentId };
+    case 'escalatedToQueue':
     case 'handoffCancelled':
     case 'aiSessionTerminated':
       return { ...base, type: kind };

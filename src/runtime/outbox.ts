@@ -84,6 +84,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
         if (entry.kind === 'failed' && entry.context.failure?.stage === 'enqueue') {
           deskCall(conversationId, sequence, at, 'Cancelling a failed enqueue', () => desk.cancel(conversationId, 'enqueueFailed'));
         }
+        // The offer went unanswered: free the agent, or the desk holds her for a user no longer offered.
+        if (entry.kind === 'offerExpired' && entry.context.offeredAgentId !== null && desk.withdrawOffer) {
+          const { offeredAgentId } = entry.context;
+          const withdraw = desk.withdrawOffer.bind(desk);
+          deskCall(conversationId, sequence, at, 'Withdrawing an expired offer', () => withdraw(conversationId, offeredAgentId));
+        }
         break;
       case 'message': {
         const message = renderUserMessage(config, entry.context, entry.message);

@@ -76,8 +76,10 @@ export type LiveAgentListener = (conversationId: string, event: LiveAgentEvent) 
  *   resolves.
  * - Events: the listener is called asynchronously, never from inside a desk method, in the order
  *   things happened for each conversation; a listener that throws is the desk's to contain.
- *   After `agent.offered`, the conversation is held by exactly that agent until `agent.rejected`
- *   or `agent.ended`: a desk never offers one conversation to two agents at once.
+ *   After `agent.offered`, the conversation is held by exactly that agent until `agent.rejected`,
+ *   `agent.ended` or `withdrawOffer`: a desk never offers one conversation to two agents at once.
+ * - `withdrawOffer` of an offer the desk no longer holds (accepted, declined, withdrawn) resolves
+ *   and changes nothing.
  *
  * How a vendor connector implements it:
  * - Genesys Cloud: `enqueue` starts an Open Messaging conversation for the user, routed by an
@@ -109,6 +111,13 @@ export interface LiveAgentDesk {
   enqueue(request: EnqueueRequest): Promise<QueuePlacement>;
   /** Takes the conversation out of the queue, or away from its agent; no event follows. */
   cancel(conversationId: string, reason?: string): Promise<void>;
+  /**
+   * The runtime's offer timeout passed with no answer: take the offer back from `agentId`, free the
+   * agent for other work and keep the conversation queued; no event follows. Optional: leave it
+   * out when the desk's own offers expire first (then it sends `agent.rejected`). Without it, the
+   * desk keeps holding an offer the runtime has given up on.
+   */
+  withdrawOffer?(conversationId: string, agentId: string): Promise<void>;
   /** Passes a user message to the agent handling (or about to handle) the conversation. */
   relayUserMessage(conversationId: string, text: string): Promise<void>;
   checkBusinessHours(check: DeskCheck): Promise<BusinessHoursAnswer>;

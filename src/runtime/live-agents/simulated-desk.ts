@@ -84,12 +84,16 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     entry.status = 'connected';
     emit(entry.conversationId, { type: 'agent.accepted', agentId: holder(entry) });
   };
-  const rejectEntry = (entry: Entry, reason: string | undefined): void => {
-    const agentId = holder(entry);
+  /** An offer ends unaccepted: the agent is free again and the conversation waits with its seniority. */
+  const requeue = (entry: Entry): void => {
     release(entry);
-    entry.rejectedBy.add(agentId);
     entry.status = 'waiting';
     entry.agentId = null;
+  };
+  const rejectEntry = (entry: Entry, reason: string | undefined): void => {
+    const agentId = holder(entry);
+    requeue(entry);
+    entry.rejectedBy.add(agentId);
     emit(entry.conversationId, reason === undefined ? { type: 'agent.rejected', agentId } : { type: 'agent.rejected', agentId, reason });
     lines.put(entry);
   };
@@ -199,6 +203,17 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
           if (entry.status === 'waiting') lines.take(entry);
           else release(entry);
           entries.delete(conversationId);
+        });
+      }),
+
+    // The runtime gave up on the offer, so no event goes back; the agent may be offered it again.
+    withdrawOffer: (conversationId, agentId) =>
+      later(() => {
+        step(() => {
+          const entry = entries.get(conversationId);
+          if (entry?.status !== 'offered' || entry.agentId !== agentId) return;
+          requeue(entry);
+          lines.put(entry);
         });
       }),
 
