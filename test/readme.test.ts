@@ -28,6 +28,13 @@ const jsonLoaders: Record<string, (json: unknown) => unknown> = {
   scenario: (json) => scenarioSchema.parse(json),
 };
 
+/** Runs a TypeScript file of README code with its `// →` lines asserted, as a user would run it. */
+function runAsserted(name: string, code: string) {
+  const file = join(scratch, `${name}.ts`);
+  writeFileSync(file, withOutputAssertions(code));
+  return spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+}
+
 const shell = (command: string) =>
   spawnSync('bash', ['-c', command], {
     cwd: root,
@@ -43,11 +50,18 @@ describe('README', () => {
     expect(blocks.filter((b) => b.lang === 'json' && !(b.kind in jsonLoaders)).map((b) => `line ${b.line}: json ${b.kind}`)).toEqual([]);
   });
 
+  it('checks `// →` lines by value, telling undefined from null', () => {
+    const outcome = (name: string, line: string) => runAsserted(name, line).status;
+    expect(outcome('shown-undefined', 'console.log(undefined); // → undefined')).toBe(0);
+    expect(outcome('shown-null', 'console.log(null); // → null')).toBe(0);
+    expect(outcome('shown-json', "console.log({ a: [1], b: undefined }); // → { a: [1] }")).toBe(0);
+    expect(outcome('undefined-shown-as-null', 'console.log(undefined); // → null')).not.toBe(0);
+    expect(outcome('null-shown-as-undefined', 'console.log(null); // → undefined')).not.toBe(0);
+  });
+
   for (const block of blocks.filter((b) => b.lang === 'ts')) {
     it(`runs the TypeScript block at line ${block.line}`, () => {
-      const file = join(scratch, `block-${block.line}.ts`);
-      writeFileSync(file, withOutputAssertions(block.code));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      const run = runAsserted(`block-${block.line}`, block.code);
       expect(run.stderr, run.stdout).toBe('');
       expect(run.status).toBe(0);
     });

@@ -34,10 +34,12 @@ export function codeBlocks(markdown: string): CodeBlock[] {
 export function withOutputAssertions(code: string): string {
   const asserted = code.replace(
     /^(\s*)console\.log\((.*)\);\s*\/\/ → (.*)$/gm,
-    (_line, indent: string, expr: string, expected: string) =>
-      `${indent}__assert.deepStrictEqual(JSON.parse(JSON.stringify(${expr}) ?? 'null'), ${expected});`,
+    (_line, indent: string, expr: string, expected: string) => `${indent}__assert.deepStrictEqual(__shown(${expr}), ${expected});`,
   );
-  return `import __assert from 'node:assert/strict';\n${asserted}`;
+  // The JSON round trip drops class identity and undefined properties, as printed output does; a
+  // bare undefined stays undefined, so a README that shows `null` for it fails.
+  const shown = "const __shown = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value) ?? 'null'));";
+  return `import __assert from 'node:assert/strict';\n${shown}\n${asserted}`;
 }
 
 /** The `$ command` lines of a shell transcript, each with the output lines shown after it. */
