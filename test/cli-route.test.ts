@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +118,10 @@ describe('agent-handoff lint', () => {
     expect(cli(['lint', '--rules', bad])).toMatchObject({ code: 1, stdout: expect.stringContaining('$.default.type  invalid-rules  Unknown target type "human"') as unknown });
     expect(cli(['lint', '--rules', file('broken.json', '{ "rules": [')])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('broken.json is not valid JSON') as unknown });
     expect(cli(['lint'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Missing --rules FILE') as unknown });
+  });
+
+  it("is described so by the README's exit codes, which otherwise count invalid rules as invalid input (exit 2)", () => {
+    const exitCodes = readFileSync(join(root, 'README.md'), 'utf8').split('\n\n').find((p) => p.startsWith('Exit codes (every command)')) ?? '';
+    expect(exitCodes.replace(/\s+/g, ' ')).toContain('reports each schema error as `invalid-rules` and exits `1`, and exits `2` only when the file cannot be read or is not JSON');
   });
 });
