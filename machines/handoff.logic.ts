@@ -16,6 +16,8 @@ import type {
   HandoffEvent,
   HandoffInput,
   HandoffOutput,
+  IgnoredEvent,
+  IgnoreReason,
   ReturnToAiReason,
   RouteInput,
   RouteResult,
@@ -292,4 +294,33 @@ export function enqueueInput(context: HandoffContext): EnqueueInput {
 /** The waiting experience's first message, once the user is in the queue. */
 export function queueInitialMessage(context: HandoffContext): UserMessage {
   return { kind: 'queueInitial', text: context.settings.agentTransfer.waitingExperience.initialMessage, values: queueValues(context) };
+}
+
+const ignoreMessages: Record<IgnoreReason, (context: HandoffContext, event: HandoffEvent) => string> = {
+  disabled: () => 'The Agent Handoff Event is disabled: a disabled event is never invoked.',
+  prerequisiteUnmet: (c) => `The handoff prerequisites are not met: ${c.event.unmetPrerequisites.join(', ')}.`,
+  duplicate: (c, e) =>
+    e.type === 'handoff.invoke'
+      ? `Handoff #${c.sequence} is already in progress: this 'handoff.invoke' is a no-op.`
+      : `'${e.type}' repeats what is already under way in handoff #${c.sequence}: a no-op.`,
+  missingParameters: () => 'Required parameters are missing.',
+  invalidParameters: () => 'The handoff parameters are invalid.',
+  unexpected: (_, e) => `'${e.type}' is not expected in the current state.`,
+  staleSequence: (c, e) => `'${e.type}' is for handoff #${'sequence' in e ? String(e.sequence) : '?'}, not the current #${c.sequence}.`,
+  agentMismatch: (c, e) => `'${e.type}' came from agent '${'agentId' in e ? e.agentId : '?'}', not '${c.offeredAgentId ?? c.agentId ?? 'none'}'.`,
+  agentAlreadyConnected: (c, e) => `Agent '${c.agentId ?? '?'}' is already connected: '${'agentId' in e ? e.agentId : '?'}' cannot join.`,
+  noOffer: () => 'No callback or voicemail offer has been made.',
+  conversationEnded: (_, e) => `The conversation has ended: '${e.type}' changes nothing. Start a new conversation id for a new handoff.`,
+};
+
+/** The record of an event that changed nothing, and why, as the host and the language model read it. */
+export function ignoredEvent(context: HandoffContext, event: HandoffEvent, reason: IgnoreReason): IgnoredEvent {
+  const at = eventTime(context, event);
+  return {
+    event: event.type,
+    reason,
+    message: ignoreMessages[reason](context, event),
+    at,
+    ...(reason === 'prerequisiteUnmet' ? { names: [...context.event.unmetPrerequisites] } : {}),
+  };
 }

@@ -15,6 +15,7 @@ import {
   endRecorded,
   handoffBegun,
   handoffEnabled,
+  ignoredEvent,
   isConnectedAgent,
   isOfferedAgent,
   messageRecorded,
@@ -121,22 +122,6 @@ function failureOf(context: HandoffContext, event: HandoffEvent | { readonly typ
   return { stage, ...describeError(errorOf(event)), at };
 }
 
-const ignoreMessages: Record<IgnoreReason, (context: HandoffContext, event: HandoffEvent) => string> = {
-  disabled: () => 'The Agent Handoff Event is disabled: a disabled event is never invoked.',
-  prerequisiteUnmet: (c) => `The handoff prerequisites are not met: ${c.event.unmetPrerequisites.join(', ')}.`,
-  duplicate: (c, e) =>
-    e.type === 'handoff.invoke'
-      ? `Handoff #${c.sequence} is already in progress: this 'handoff.invoke' is a no-op.`
-      : `'${e.type}' repeats what is already under way in handoff #${c.sequence}: a no-op.`,
-  missingParameters: () => 'Required parameters are missing.',
-  invalidParameters: () => 'The handoff parameters are invalid.',
-  unexpected: (_, e) => `'${e.type}' is not expected in the current state.`,
-  staleSequence: (c, e) => `'${e.type}' is for handoff #${'sequence' in e ? String(e.sequence) : '?'}, not the current #${c.sequence}.`,
-  agentMismatch: (c, e) => `'${e.type}' came from agent '${'agentId' in e ? e.agentId : '?'}', not '${c.offeredAgentId ?? c.agentId ?? 'none'}'.`,
-  agentAlreadyConnected: (c, e) => `Agent '${c.agentId ?? '?'}' is already connected: '${'agentId' in e ? e.agentId : '?'}' cannot join.`,
-  noOffer: () => 'No callback or voicemail offer has been made.',
-};
-
 const base = setup({
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- xstate's documented way to declare types; removing it breaks inference
   types: {} as {
@@ -178,16 +163,7 @@ const base = setup({
 
     // Bookkeeping.
     recordIgnored: assign(({ context, event }, params: { reason: IgnoreReason }) => {
-      return {
-        now: eventTime(context, event),
-        ignored: {
-          event: event.type,
-          reason: params.reason,
-          message: ignoreMessages[params.reason](context, event),
-          at: eventTime(context, event),
-          ...(params.reason === 'prerequisiteUnmet' ? { names: [...context.event.unmetPrerequisites] } : {}),
-        },
-      };
+      return { now: eventTime(context, event), ignored: ignoredEvent(context, event, params.reason) };
     }),
     recordBuildError: assign(({ context, event }) => {
       const at = eventTime(context, event);

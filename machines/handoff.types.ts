@@ -90,6 +90,8 @@ export const ignoreReasons = [
   'agentMismatch',
   'agentAlreadyConnected',
   'noOffer',
+  /** Sent to a conversation that has ended (the runtime's answer; the machine takes no events then). */
+  'conversationEnded',
 ] as const;
 /** Why an event changed nothing. */
 export type IgnoreReason = (typeof ignoreReasons)[number];

@@ -88,7 +88,7 @@ export type { HandoffRuntime } from './runtime/runtime.js';
 export type { HandOverRequest, HandoffRuntimeOptions, LogFields, RuntimeDeadlineOptions, RuntimeLogger, RuntimeRoutingOptions } from './runtime/runtime-options.js';
 export { parseRuntimeEvent } from './runtime/runtime-event.js';
 export type { ParsedRuntimeEvent, RuntimeEventInput } from './runtime/runtime-event.js';
-export type { ConversationTimestamps, ConversationView, QueueView } from './runtime/conversation-view.js';
+export type { ConversationStatus, ConversationTimestamps, ConversationView, QueueView } from './runtime/conversation-view.js';
 export type { HandoffNotification, HandoffNotificationListener, HandoffNotificationType, UserMessageOut } from './runtime/notifications.js';
 export { createInProcessAutomationNode } from './runtime/in-process-automation-node.js';
 export type { InProcessAutomationNode, InProcessAutomationNodeOptions } from './runtime/in-process-automation-node.js';

@@ -235,13 +235,23 @@ describe('events at the edge', () => {
     expect((await rejectedHandoffError(runtime.start('', chat()))).code).toBe('INVALID_INPUT');
   });
 
-  it('takes no events for an ended conversation and stores nothing for them', async () => {
-    const { runtime, store } = runtimeWith();
+  it('takes no events for an ended conversation, stores nothing for them, and says why', async () => {
+    const { runtime, store, clock, notifications } = runtimeWith();
     await runtime.start('c1', chat());
     const ended = await runtime.send('c1', { type: 'user.left', how: 'hangup' });
+    expect(ended.status).toBe('done');
+    await clock.advance(5_000);
     const after = await runtime.send('c1', { type: 'user.message', text: 'still there?' });
-    expect(after).toEqual(ended);
+    const ignored = {
+      event: 'user.message',
+      reason: 'conversationEnded',
+      message: "The conversation has ended: 'user.message' changes nothing. Start a new conversation id for a new handoff.",
+      at: T0 + 5_000,
+    };
+    expect(after).toEqual({ ...ended, ignored });
+    expect(notifications.at(-1)).toEqual({ conversationId: 'c1', sequence: 0, at: T0 + 5_000, type: 'ignored', ignored });
     expect((await store.load('c1'))?.version).toBe(ended.version);
+    expect(await runtime.get('c1')).toEqual(ended);
   });
 
   it('refuses deadline options that would poll in a loop or fire timeouts late', () => {

@@ -13,6 +13,7 @@
 // (messages, notifications, relays) leave only after the state that produced them is saved. So a
 // conflict or a retry never runs a write twice; only a crash between a write and the save of its
 // result can, and then the idempotency key (conversation id + handoff sequence) makes it harmless.
+import { ignoredEvent } from '../../machines/handoff.logic.js';
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
 import type { ConversationHost } from './conversation-host.js';
@@ -163,11 +164,19 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       return undefined;
     }
     if (work.id !== undefined && isRedelivery(host.recentEventIds, work.id)) return conversationView(host.conversationId, host.version, snapshot, true);
-    // An ended conversation takes no more events; they change nothing and are not stored.
-    if (snapshot.status !== 'active') return conversationView(host.conversationId, host.version, snapshot);
+    // An ended conversation takes no more events; they change nothing and are not stored, but the
+    // host hears why, as for any event the machine ignores.
+    if (snapshot.status !== 'active') return ignoredAfterEnd(host, work.event);
     if (work.id !== undefined) host.recentEventIds = rememberEventId(host.recentEventIds, work.id, options.recentEventIdLimit);
     host.send(work.event.at === undefined ? { ...work.event, at: clock.now() } : work.event);
     return undefined;
+  };
+
+  const ignoredAfterEnd = (host: ConversationHost, event: HandoffEvent): ConversationView => {
+    const { context } = host.snapshot();
+    const ignored = ignoredEvent(context, { ...event, at: event.at ?? clock.now() }, 'conversationEnded');
+    outbox.emit({ conversationId: host.conversationId, sequence: context.sequence, at: ignored.at, type: 'ignored', ignored });
+    return { ...conversationView(host.conversationId, host.version, host.snapshot()), ignored };
   };
 
   /** Reports the conversation's earliest deadline, unless a tick at `tickAt` left it unconsumed (a machine that ignores its own timeout would spin). */

@@ -24,6 +24,9 @@ export interface ConversationTimestamps {
   readonly nextDeadline: { readonly timer: TimerName; readonly at: number } | null;
 }
 
+/** Whether a conversation runs or has ended: XState's snapshot status. */
+export type ConversationStatus = 'active' | 'done' | 'error' | 'stopped';
+
 /** A conversation as the host sees it after an event, or on `runtime.get`. */
 export interface ConversationView {
   readonly conversationId: string;
@@ -33,8 +36,8 @@ export interface ConversationView {
   readonly state: string;
   /** The state value as XState reports it. */
   readonly value: StateValue;
-  /** `active` while the conversation runs, `done` once it ended. */
-  readonly status: string;
+  /** `active` while the conversation runs, `done` once it ended; `error` only if the machine itself failed (a bug to report). */
+  readonly status: ConversationStatus;
   readonly owner: ConversationOwner;
   /** Check it before letting the AI answer the user: true only while the AI owns the conversation. */
   readonly aiMayRespond: boolean;
@@ -64,7 +67,7 @@ export function conversationView(conversationId: string, version: number, snapsh
     version,
     state: stateKey(snapshot.value),
     value: snapshot.value,
-    status: snapshot.status,
+    status: snapshot.status as ConversationStatus,
     owner: conversationOwner(snapshot),
     aiMayRespond: aiMayRespond(snapshot),
     sequence: context.sequence,
