@@ -83,6 +83,20 @@ describe('agent-handoff simulate', () => {
     expect(code).toBe(0);
   });
 
+  it('plays a bundled scenario by name from any folder, beside a real file', () => {
+    const { code, stdout, stderr } = cli(['--scenario', 'bundled:no-agents', '--scenario', passing]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe('✓ no-agents (src/scenarios/bundled/05-no-agents.json)\n✓ refund (passing.json)\n✓ 2 scenarios, all expectations passed\n');
+  });
+
+  it('exits 2 on an unknown bundled name, listing the bundled names', () => {
+    const { code, stdout, stderr } = cli(['--scenario', 'bundled:05-no-agent']);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe(
+      'agent-handoff simulate: No bundled scenario named "05-no-agent": expected one of asks-for-a-person, billing-capability-gap, vip-on-voice, out-of-hours, no-agents, cancels-while-waiting, agent-returns-to-ai.\n',
+    );
+  });
+
   it.each([
     ['a missing file', ['--scenario', 'missing.json'], 'agent-handoff simulate: Cannot read missing.json: no such file.\n'],
     ['a file that is not JSON', ['--scenario', file('broken.json', '{ "name": ')], 'agent-handoff simulate: broken.json is not valid JSON: '],

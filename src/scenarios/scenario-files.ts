@@ -1,6 +1,7 @@
-// The scenario files bundled with the package, which the demo plays.
+// The scenario files bundled with the package, which the demo plays and `simulate` takes by name.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HandoffError } from '../errors.js';
 import { bundledFile } from '../package-files.js';
 import { parseScenario, type Scenario } from './scenario-schema.js';
 
@@ -25,4 +26,18 @@ export function bundledScenarios(): ScenarioFile[] {
       // Shipped and tested with the package: a file that is not JSON is a bug here, not bad input.
       return { file, scenario: parseScenario(JSON.parse(readFileSync(join(folder, name), 'utf8')), file) };
     });
+}
+
+/**
+ * The bundled scenarios with these scenario names, in file-name order; an unknown name is invalid
+ * input whose message lists every bundled name, since an installed user cannot browse the folder.
+ */
+export function bundledScenariosNamed(names: readonly string[]): ScenarioFile[] {
+  const all = bundledScenarios();
+  const unknown = names.filter((name) => !all.some((f) => f.scenario.name === name));
+  if (unknown.length > 0) {
+    const known = all.map((f) => f.scenario.name).join(', ');
+    throw new HandoffError('INVALID_INPUT', `No bundled scenario named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: expected one of ${known}.`);
+  }
+  return all.filter((f) => names.includes(f.scenario.name));
 }

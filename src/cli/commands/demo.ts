@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { HandoffError } from '../../errors.js';
-import { bundledScenarios } from '../../scenarios/scenario-files.js';
+import { bundledScenarios, bundledScenariosNamed } from '../../scenarios/scenario-files.js';
 import { runScenarioFiles } from '../../scenarios/scenario-report.js';
 import { exitCodes, type CliCommand } from '../command.js';
 import { printScenarioReport } from '../print-scenario-report.js';
@@ -40,14 +39,8 @@ export const demoCommand: CliCommand = {
       strict: true,
       allowPositionals: false,
     });
-    const all = bundledScenarios();
     const wanted = values.scenario ?? [];
-    const unknown = wanted.filter((name) => !all.some((f) => f.scenario.name === name));
-    if (unknown.length > 0) {
-      const names = all.map((f) => f.scenario.name).join(', ');
-      throw new HandoffError('INVALID_INPUT', `No bundled scenario named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: expected one of ${names}.`);
-    }
-    const files = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.scenario.name));
+    const files = wanted.length === 0 ? bundledScenarios() : bundledScenariosNamed(wanted);
     const report = await runScenarioFiles(files);
     printScenarioReport(io, report, { json: values.json, timelines: true });
     if (!values.json) io.stdout('Write your own: agent-handoff simulate --scenario my-scenario.json (see agent-handoff simulate --help).\n');

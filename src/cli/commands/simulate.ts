@@ -3,14 +3,14 @@ import { loadHandoffConfig } from '../../config/load-config.js';
 import { HandoffError } from '../../errors.js';
 import { loadConnectionRules } from '../../rules/load-rules.js';
 import { parseScenario } from '../../scenarios/scenario-schema.js';
-import type { ScenarioFile } from '../../scenarios/scenario-files.js';
+import { bundledScenariosNamed, type ScenarioFile } from '../../scenarios/scenario-files.js';
 import { runScenarioFiles, type ScenarioReport } from '../../scenarios/scenario-report.js';
 import { exitCodes, type CliCommand, type CliIo } from '../command.js';
 import { loadJsonInput, readJsonInput } from '../files.js';
 import { printScenarioReport } from '../print-scenario-report.js';
 
 const help = [
-  'Usage: agent-handoff simulate --scenario FILE [--scenario FILE]... [--config FILE]',
+  'Usage: agent-handoff simulate --scenario FILE|bundled:NAME [--scenario ...]... [--config FILE]',
   '                              [--rules FILE] [--timeline] [--json]',
   '',
   'Plays scenario files through the real handoff runtime, offline and deterministically: a',
@@ -30,7 +30,9 @@ const help = [
   '                        userMessages (texts sent to the user so far)',
   '',
   'Options:',
-  '  --scenario FILE  a scenario file (repeatable; progress shows on a terminal)',
+  '  --scenario FILE  a scenario file (repeatable; progress shows on a terminal), or',
+  '                   bundled:NAME for a scenario bundled with the package, by the name',
+  '                   `agent-handoff demo` shows (such as bundled:no-agents)',
   '  --config FILE    the handoff config (default: the built-in demo config); a scenario\'s',
   '                   own "config" changes are merged into it',
   '  --rules FILE     connection rules (default: the bundled rules/default.json); a scenario\'s',
@@ -42,6 +44,9 @@ const help = [
   'Exit codes: 0 every expectation held, 1 an expectation failed (or a step was refused),',
   '2 invalid input (a missing file, not JSON, not a valid scenario, config or rules).',
 ].join('\n');
+
+// `--scenario bundled:no-agents` names a bundled scenario instead of a file.
+const bundledPrefix = 'bundled:';
 
 /** `agent-handoff simulate`: plays scenario files and checks their expectations, for a team's own CI. */
 export const simulateCommand: CliCommand = {
@@ -69,6 +74,11 @@ export const simulateCommand: CliCommand = {
     const rules = values.rules === undefined ? undefined : await loadJsonInput(values.rules, io, loadConnectionRules);
     const files: ScenarioFile[] = [];
     for (const file of values.scenario) {
+      if (file.startsWith(bundledPrefix)) {
+        // Installed, the bundled files sit deep in node_modules; a name finds them from anywhere.
+        files.push(...bundledScenariosNamed([file.slice(bundledPrefix.length)]));
+        continue;
+      }
       // parseScenario names the file in its own message.
       files.push({ file, scenario: parseScenario(await readJsonInput(file, io), file) });
     }
