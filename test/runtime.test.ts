@@ -254,6 +254,26 @@ describe('events at the edge', () => {
     expect(await runtime.get('c1')).toEqual(ended);
   });
 
+  it('deletes an ended conversation so its id starts afresh, and refuses to delete one still running', async () => {
+    const { runtime, store } = runtimeWith({ liveAgents: createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' }) });
+    await runtime.start('c1', chat());
+    await runtime.send('c1', invoke());
+    const running = await rejectedHandoffError(runtime.delete('c1'));
+    expect(errorShape(running)).toMatchObject({ code: 'CONVERSATION_ACTIVE', message: 'Conversation "c1" is still running (state queued.waiting); end it first (send user.left, or wait for it to end), then delete it' });
+    expect((await runtime.get('c1')).state).toBe('queued.waiting');
+    await runtime.send('c1', { type: 'user.left', how: 'left' });
+    expect(await runtime.delete('c1')).toBe(true);
+    expect(await store.load('c1')).toBeUndefined();
+    expect(errorShape(await rejectedHandoffError(runtime.get('c1'))).code).toBe('UNKNOWN_CONVERSATION');
+    expect(await runtime.delete('c1')).toBe(false);
+    expect(errorShape(await rejectedHandoffError(runtime.send('c1', { type: 'user.message', text: 'hello?' }))).code).toBe('UNKNOWN_CONVERSATION');
+    // A new conversation under the same id, nothing of the old one kept in memory.
+    expect(await runtime.start('c1', chat(2))).toMatchObject({ state: 'aiHandling', version: 1, sequence: 0 });
+    expect(await runtime.send('c1', invoke())).toMatchObject({ state: 'queued.waiting', sequence: 1 });
+    await runtime.close();
+    expect(errorShape(await rejectedHandoffError(runtime.delete('c1'))).code).toBe('RUNTIME_CLOSED');
+  });
+
   it('refuses deadline options that would poll in a loop or fire timeouts late', () => {
     const make = (deadlines: HandoffRuntimeOptions['deadlines']) => () => createHandoffRuntime({ config: config(), rules: defaultRules(), deadlines });
     expect(make({ pollIntervalMs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);

@@ -17,6 +17,8 @@ export interface HostRegistry {
   release(host: ConversationHost): void;
   /** The stored state of a conversation, without creating an actor. */
   read(conversationId: string): Promise<{ readonly version: number; readonly snapshot: HandoffSnapshotLike }>;
+  /** Stops the host of a conversation if it is in memory (before its record is deleted). */
+  forget(conversationId: string): void;
   /** Stops every host in memory. */
   clear(): void;
   /** How many idle hosts are in memory. */
@@ -80,6 +82,11 @@ export function createHostRegistry(options: HostRegistryOptions): HostRegistry {
     async read(conversationId) {
       const { version, decoded } = await load(conversationId);
       return { version, snapshot: decoded.snapshot };
+    },
+
+    forget(conversationId) {
+      idle.get(conversationId)?.discard();
+      idle.delete(conversationId);
     },
 
     clear() {

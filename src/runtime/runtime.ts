@@ -1,9 +1,10 @@
 // The embeddable runtime: one durable handoff actor per conversation, fed through a per-conversation
 // mailbox, saved after every event, timed out by one deadline scheduler, wired to the adapters.
+import { stateKey } from '../../machines/handoff.selectors.js';
 import type { HandoffEventSettings } from '../../machines/handoff.types.js';
 import { loadHandoffConfig } from '../config/load-config.js';
 import { checkPrerequisites } from '../config/prerequisites.js';
-import { HandoffError } from '../errors.js';
+import { HandoffError, isHandoffError } from '../errors.js';
 import { parseConversation } from '../payload/build-payload.js';
 import type { Conversation, ConversationInput } from '../payload/payload-schema.js';
 import { createRouter } from '../routing/router.js';
@@ -37,6 +38,13 @@ export interface HandoffRuntime {
   send(conversationId: string, event: RuntimeEventInput): Promise<ConversationView>;
   /** The stored view of a conversation, after every event already sent to it. */
   get(conversationId: string): Promise<ConversationView>;
+  /**
+   * Deletes an ended conversation from the store, after every event already sent to it, so its id
+   * can start again and the store does not keep it forever. True when it was deleted, false when
+   * there was no such conversation. `CONVERSATION_ACTIVE` while it still runs: a desk or automation
+   * node may hold it, so end it first (`user.left`, or wait for it to end).
+   */
+  delete(conversationId: string): Promise<boolean>;
   /** Registers a listener for every lifecycle notification; returns the function that removes it. */
   subscribe(listener: HandoffNotificationListener): () => void;
   /** Resolves once every event sent so far, the desk's answers and the timeouts that fired are processed. */
@@ -238,6 +246,27 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
       return mailbox.post(conversationId, async () => {
         const { version, snapshot } = await registry.read(conversationId);
         return conversationView(conversationId, version, snapshot);
+      });
+    },
+
+    async delete(conversationId) {
+      if (closed) throw closedError();
+      checkConversationId(conversationId);
+      return mailbox.post(conversationId, async () => {
+        const stored = await registry.read(conversationId).catch((error: unknown) => {
+          if (isHandoffError(error, 'UNKNOWN_CONVERSATION')) return undefined;
+          throw error;
+        });
+        if (!stored) return false;
+        if (stored.snapshot.status === 'active') {
+          throw new HandoffError(
+            'CONVERSATION_ACTIVE',
+            `Conversation "${conversationId}" is still running (state ${stateKey(stored.snapshot.value)}); end it first (send user.left, or wait for it to end), then delete it`,
+          );
+        }
+        registry.forget(conversationId);
+        scheduler.note(conversationId, null);
+        return store.delete(conversationId, stored.version);
       });
     },
 
