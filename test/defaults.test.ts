@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultHandoffConfig, loadConnectionRules, type Condition } from '../src/index.js';
+import { createRouter, defaultHandoffConfig, loadConnectionRules, type Condition } from '../src/index.js';
 
 const rules = loadConnectionRules(JSON.parse(readFileSync(new URL('../rules/default.json', import.meta.url), 'utf8')));
 
@@ -18,5 +18,18 @@ describe('the embedded defaults', () => {
     const read = rules.rules.flatMap((rule) => parameterPaths(rule.conditions)).map((path) => path.replace(/^\$\./, '').split(/[.[]/)[0]);
     expect(read.length).toBeGreaterThan(0);
     expect(read.filter((name) => name === undefined || !declared.has(name))).toEqual([]);
+  });
+
+  it('route every unhappy value of the default sentiment enum by the frustrated-user rule, and no other value', async () => {
+    const sentiments = defaultHandoffConfig().event.llmParameters.find((p) => p.name === 'sentiment')?.enum ?? [];
+    // Listed as the happy ones, so a value added to the enum later counts as unhappy until said otherwise.
+    const content = ['positive', 'neutral'];
+    expect(sentiments).toEqual(expect.arrayContaining(content));
+    const router = createRouter(rules);
+    const ruleFor = async (sentiment: string | number) =>
+      (await router.route({ channel: 'chat', reason: 'repeated_failure', withinBusinessHours: true, agentsAvailable: true, parameters: { sentiment } })).rule;
+    for (const sentiment of sentiments) {
+      expect({ sentiment, rule: await ruleFor(sentiment) }).toEqual({ sentiment, rule: content.includes(String(sentiment)) ? null : 'frustrated-user' });
+    }
   });
 });
