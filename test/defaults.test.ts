@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createRouter, defaultHandoffConfig, loadConnectionRules, type Condition } from '../src/index.js';
+import { createRouter, defaultHandoffConfig, loadConnectionRules, resolveHandoffMessage, type Condition, type JsonValue } from '../src/index.js';
 
 const rules = loadConnectionRules(JSON.parse(readFileSync(new URL('../rules/default.json', import.meta.url), 'utf8')));
 
@@ -31,5 +31,14 @@ describe('the embedded defaults', () => {
     for (const sentiment of sentiments) {
       expect({ sentiment, rule: await ruleFor(sentiment) }).toEqual({ sentiment, rule: content.includes(String(sentiment)) ? null : 'frustrated-user' });
     }
+  });
+
+  it("read well as the handoff message with and without the user's first name", () => {
+    const message = (memory: Record<string, JsonValue>) => resolveHandoffMessage(defaultHandoffConfig(), { memory }, { parameters: {} });
+    expect(message({ userProfile: { firstName: 'Ada' } })).toEqual({ mode: 'custom', text: 'Thanks Ada, I am connecting you with a member of our team now.' });
+    const anonymous = { mode: 'custom', text: 'Thanks for your patience, I am connecting you with a member of our team now.' };
+    expect(message({ userProfile: {} })).toEqual(anonymous);
+    expect(message({ userProfile: { firstName: null } })).toEqual(anonymous);
+    expect(message({})).toEqual(anonymous);
   });
 });

@@ -69,6 +69,16 @@ describe('renderTemplate', () => {
     `);
   });
 
+  it("renders the fallback of {{path ?? 'text'}} where the path holds nothing or null, and the value otherwise", () => {
+    expect(renderTemplate("Thanks {{memory.userProfile.firstName ?? 'for waiting'}}.", scope)).toBe('Thanks Ada.');
+    expect(renderTemplate("Thanks {{memory.userProfile.lastName ?? 'for waiting'}}.", scope)).toBe('Thanks for waiting.');
+    expect(renderTemplate('[{{memory.userProfile.nickname ?? "none"}}]', scope)).toBe('[none]');
+    expect(renderTemplate("[{{ queue.missing??' spaced ' }}|{{queue.missing ?? ''}}]", scope)).toBe('[ spaced |]');
+    expect(renderTemplate("{{memory.userProfile.vip ?? 'no'}} {{memory.userProfile.tags ?? '[]'}}", scope)).toBe('true ["gold","early"]');
+    // The fallback resolved the reference: nothing is missing, so no policy applies.
+    expect(renderTemplate("{{queue.missing ?? 'x'}}", scope, { onMissing: 'error' })).toBe('x');
+  });
+
   it('leaves text without placeholders and unbalanced braces alone', () => {
     expect(renderTemplate('no templates here', scope)).toBe('no templates here');
     expect(renderTemplate('{{ not closed', scope)).toBe('{{ not closed');
@@ -139,6 +149,12 @@ describe('evaluateTemplate', () => {
     `);
   });
 
+  it('keeps the JSON value of a lone reference with a fallback, and uses the fallback text only when it resolves to nothing', () => {
+    expect(evaluateTemplate("{{memory.userProfile.age ?? 'unknown'}}", scope)).toEqual({ value: 36, unresolved: [] });
+    expect(evaluateTemplate("{{memory.userProfile.height ?? 'unknown'}}", scope)).toEqual({ value: 'unknown', unresolved: [] });
+    expect(evaluateTemplate("age {{memory.userProfile.height ?? '?'}}", scope)).toEqual({ value: 'age ?', unresolved: [] });
+  });
+
   it('copies resolved objects, so later edits of the scope do not reach the result', () => {
     const source = { memory: { profile: { name: 'Ada' } } };
     const { value } = evaluateTemplate('{{memory.profile}}', source);
@@ -172,6 +188,21 @@ describe('parseTemplate and templateProblems', () => {
           "reason": "Expected a dotted path of names such as {{memory.userProfile.firstName}}",
           "type": "invalid",
         },
+      ]
+    `);
+  });
+
+  it("parses {{path ?? 'text'}} as a reference with a fallback, and an unquoted or pathless one as malformed", () => {
+    expect(parseTemplate(`{{ memory.name ?? 'a ?? b' }}{{memory.name ?? "it's"}}`)).toEqual([
+      { type: 'ref', raw: "{{ memory.name ?? 'a ?? b' }}", path: ['memory', 'name'], fallback: 'a ?? b' },
+      { type: 'ref', raw: '{{memory.name ?? "it\'s"}}', path: ['memory', 'name'], fallback: "it's" },
+    ]);
+    expect(templateProblems("{{memory.name ?? there}} {{ ?? 'x'}} {{user.name ?? 'x'}} {{memory.__proto__ ?? 'x'}}", ['memory'])).toMatchInlineSnapshot(`
+      [
+        "{{memory.name ?? there}}: Expected a quoted fallback after ??, such as {{memory.userProfile.firstName ?? 'there'}}",
+        "{{ ?? 'x'}}: Expected a dotted path of names such as {{memory.userProfile.firstName}}",
+        "{{user.name ?? 'x'}}: Expected a path starting with 'memory'",
+        "{{memory.__proto__ ?? 'x'}}: Expected a path without '__proto__': templates read plain data only",
       ]
     `);
   });

@@ -38,7 +38,8 @@ export const defaultHandoffConfigInput = {
       { key: 'locale', value: '{{context.session.locale}}', onMissing: 'omit' },
       { key: 'source', value: 'agentic-app' },
     ],
-    message: { mode: 'custom', text: 'Thanks {{memory.userProfile.firstName}}, I am connecting you with a member of our team now.' },
+    // Without a first name, "Thanks , I am…" would read like a bug; the fallback keeps the sentence whole.
+    message: { mode: 'custom', text: "Thanks {{memory.userProfile.firstName ?? 'for your patience'}}, I am connecting you with a member of our team now." },
     session: 'keepAlive',
   },
   integration: {

@@ -5,10 +5,13 @@ import { setOwn } from '../payload/set-own.js';
 /** Path segments that never resolve, whatever the scope holds: they name the prototype machinery. */
 export const forbiddenTemplateSegments: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
-/** One piece of a parsed template: literal text, a reference such as `{{memory.a.b}}`, or a malformed `{{…}}`. */
+/**
+ * One piece of a parsed template: literal text, a reference such as `{{memory.a.b}}` (with the text
+ * of `{{memory.a.b ?? 'fallback'}}` when it has one), or a malformed `{{…}}`.
+ */
 export type TemplatePart =
   | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'ref'; readonly raw: string; readonly path: readonly string[] }
+  | { readonly type: 'ref'; readonly raw: string; readonly path: readonly string[]; readonly fallback?: string }
   | { readonly type: 'invalid'; readonly raw: string; readonly reason: string };
 
 /** What a template reads from: any object; only its own data properties are ever read. */
@@ -25,6 +28,9 @@ export interface RenderTemplateOptions {
 
 const placeholder = /\{\{([^{}]*)\}\}/g;
 const segment = /^[A-Za-z0-9_$-]+$/;
+// `path ?? 'text'` or `path ?? "text"`: the quotes let a fallback start or end with a space.
+const withFallback = /^(.*?)\s*\?\?\s*(.*)$/s;
+const quoted = /^'([^']*)'$|^"([^"]*)"$/;
 // Deep enough for any real memory object; a cycle in a host scope stops here instead of overflowing.
 const maxCopyDepth = 64;
 
@@ -60,6 +66,13 @@ function templateParts(text: string): readonly TemplatePart[] {
 }
 
 function parseReference(raw: string, inner: string): TemplatePart {
+  const split = withFallback.exec(inner);
+  if (split) {
+    const literal = quoted.exec(split[2] ?? '');
+    if (!literal) return { type: 'invalid', raw, reason: "Expected a quoted fallback after ??, such as {{memory.userProfile.firstName ?? 'there'}}" };
+    const reference = parseReference(raw, split[1] ?? '');
+    return reference.type === 'ref' ? { ...reference, fallback: literal[1] ?? literal[2] ?? '' } : reference;
+  }
   const path = inner.split('.');
   if (inner === '' || !path.every((s) => segment.test(s))) {
     return { type: 'invalid', raw, reason: 'Expected a dotted path of names such as {{memory.userProfile.firstName}}' };
@@ -89,6 +102,12 @@ export function resolveTemplatePath(scope: TemplateScope, path: readonly string[
     current = descriptor.value;
   }
   return copyJson(current, 0);
+}
+
+/** The value a reference stands for: what its path holds, or its fallback when that is missing or null. */
+function resolveReference(scope: TemplateScope, part: Extract<TemplatePart, { type: 'ref' }>): JsonValue | undefined {
+  const value = resolveTemplatePath(scope, part.path);
+  return part.fallback === undefined ? value : (value ?? part.fallback);
 }
 
 function isPlainObject(value: unknown): value is object {
@@ -148,7 +167,7 @@ export function evaluateTemplate(text: string, scope: TemplateScope): TemplateEv
   const unresolved: Extract<TemplatePart, { type: 'ref' | 'invalid' }>[] = [];
   const only = parts.length === 1 ? parts[0] : undefined;
   if (only?.type === 'ref') {
-    const value = resolveTemplatePath(scope, only.path);
+    const value = resolveReference(scope, only);
     if (value !== undefined) return { value, unresolved };
     return { value: '', unresolved: [only] };
   }
@@ -158,7 +177,7 @@ export function evaluateTemplate(text: string, scope: TemplateScope): TemplateEv
       out += part.text;
       continue;
     }
-    const value = part.type === 'ref' ? resolveTemplatePath(scope, part.path) : undefined;
+    const value = part.type === 'ref' ? resolveReference(scope, part) : undefined;
     if (value === undefined) unresolved.push(part);
     else out += formatTemplateValue(value);
   }
@@ -168,6 +187,7 @@ export function evaluateTemplate(text: string, scope: TemplateScope): TemplateEv
 /**
  * Renders `{{dotted.path}}` references in `text` from `scope` by plain own-property lookup; shared by
  * the handoff message, system parameters and the waiting experience (`{{queue.position}}`).
+ * `{{dotted.path ?? 'text'}}` renders `text` where the path holds nothing or null.
  * @example
  * renderTemplate('You are number {{queue.position}}.', { queue: { position: 3 } }); // 'You are number 3.'
  */
@@ -180,7 +200,7 @@ export function renderTemplate(text: string, scope: TemplateScope, options: Rend
       out += part.text;
       continue;
     }
-    const value = part.type === 'ref' ? resolveTemplatePath(scope, part.path) : undefined;
+    const value = part.type === 'ref' ? resolveReference(scope, part) : undefined;
     if (value !== undefined) {
       out += formatTemplateValue(value);
       continue;
