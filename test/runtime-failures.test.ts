@@ -135,6 +135,9 @@ describe('live-agent desk failures end in the failure path with its fallback', (
     } }, 'enqueue'],
     ['the business-hours check rejects', { checkBusinessHours: () => Promise.reject(new Error('calendar API down')) }, 'businessHours'],
     ['the availability check rejects', { checkAvailability: () => Promise.reject(new Error('presence API down')) }, 'availability'],
+    // Its answer would go into the stored state, which must stay JSON.
+    ['enqueue answers a position that is not a whole number', { enqueue: () => Promise.resolve({ position: Number.NaN, estimatedWaitSeconds: 60 }) }, 'enqueue'],
+    ['enqueue answers a BigInt estimate', { enqueue: () => Promise.resolve({ position: 1, estimatedWaitSeconds: 60n as unknown as number }) }, 'enqueue'],
   ];
   for (const [what, change, stage] of cases) {
     it(`returns to the AI with the failure message when ${what}`, async () => {

@@ -12,6 +12,11 @@ import { enabledConfigInput } from './support/handoff-config.js';
 import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
+const cyclic = (): Record<string, unknown> => {
+  const value: Record<string, unknown> = { summary: 'x' };
+  value.again = value;
+  return value;
+};
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));
 });
@@ -188,6 +193,10 @@ describe('events at the edge', () => {
       { id: 7, type: 'user.cancel' },
       'user.cancel',
       null,
+      // Past the latest time a Date can hold, and JSON that contains itself.
+      { type: 'user.message', text: 'hi', at: 8_640_000_000_000_001 },
+      { type: 'handoff.invoke', reason: 'user_requested', parameters: cyclic() },
+      { type: 'target.completed', result: [cyclic()] },
     ];
     for (const event of bad) {
       const error = await rejectedHandoffError(runtime.send('c1', event as never));

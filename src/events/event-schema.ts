@@ -3,8 +3,11 @@ import { HandoffError } from '../errors.js';
 import { handoffReasons } from '../payload/payload-schema.js';
 import { agentReturnReasons, type HandoffEvent } from '../../machines/handoff.types.js';
 
+/** The latest time a JavaScript Date can hold (year 275760): beyond it, no timestamp can be written. */
+const latestTime = 8_640_000_000_000_000;
 /** Epoch milliseconds when the event happened; the machine's clock advances to it. */
-const at = z.number().int().nonnegative().optional();
+const epochMs = z.number().int().nonnegative().max(latestTime);
+const at = epochMs.optional();
 const agentId = z.string().min(1);
 const sequence = z.number().int().min(1).optional();
 
@@ -29,7 +32,7 @@ export const handoffEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('target.completed'), result: z.json().optional(), at }),
   z.strictObject({ type: z.literal('target.failed'), message: z.string(), at }),
   z.strictObject({ type: z.literal('dialog.completed'), result: z.json().optional(), at }),
-  z.strictObject({ type: z.literal('clock.tick'), at: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('clock.tick'), at: epochMs }),
 ]);
 
 /** A host event as it may be written before validation (defaults optional). */
@@ -42,5 +45,27 @@ export const handoffEventTypes = handoffEventSchema.options.map((option) => opti
 export function parseHandoffEvent(value: unknown): HandoffEvent {
   const result = handoffEventSchema.safeParse(value);
   if (!result.success) throw HandoffError.fromZod('INVALID_EVENT', 'handoff event', result.error);
-  return result.data;
+  const event = result.data;
+  // z.json() passes an object that contains itself; JSON (and so the stored snapshot) cannot hold it.
+  const json = event.type === 'handoff.invoke' ? { key: 'parameters', value: event.parameters } : 'result' in event ? { key: 'result', value: event.result } : undefined;
+  const cycle = json && cyclePath(json.value, [json.key]);
+  if (cycle) {
+    const message = `$.${cycle.join('.')}: expected JSON, got an object that contains itself`;
+    throw new HandoffError('INVALID_EVENT', `Invalid handoff event: ${message}`, [{ code: 'cycle', path: cycle, message }]);
+  }
+  return event;
+}
+
+/** The path of the first value inside `value` that is one of its own ancestors, or undefined. */
+function cyclePath(value: unknown, path: readonly (string | number)[], ancestors: object[] = []): (string | number)[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (ancestors.includes(value)) return [...path];
+  ancestors.push(value);
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item: unknown, i) => [i, item]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    const found = cyclePath(child, [...path, key], ancestors);
+    if (found) return found;
+  }
+  ancestors.pop();
+  return undefined;
 }

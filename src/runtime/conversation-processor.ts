@@ -20,6 +20,7 @@ import type { ConversationHost } from './conversation-host.js';
 import type { RuntimeClock } from './clock.js';
 import { encodeConversation } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
+import { deepFreeze } from './deep-freeze.js';
 import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
@@ -74,8 +75,12 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const commit = async (host: ConversationHost): Promise<void> => {
     const next = host.nextDeadlineAt();
     const snapshot = host.snapshot();
+    const persisted = host.persisted();
+    // Saved, it is handed out (views, notifications, adapters) and kept as is by the memory store.
+    deepFreeze(persisted.context);
+    deepFreeze(persisted.value);
     const result = await store.save(host.conversationId, host.version, {
-      snapshot: encodeConversation(host.persisted(), host.recentEventIds),
+      snapshot: encodeConversation(persisted, host.recentEventIds),
       nextDeadline: next,
     });
     if (!result.ok) throw new SaveConflict(`conversation ${host.conversationId} changed since version ${host.version}`);
@@ -100,7 +105,8 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     };
     let call: Promise<unknown>;
     try {
-      call = (executors[effect.name] as Run)(host.conversationId, effect.input, effect);
+      // The input shares the conversation's state (payload, transcript, target): the adapter may only read it.
+      call = (executors[effect.name] as Run)(host.conversationId, deepFreeze(effect.input), effect);
     } catch (error) {
       call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -6,7 +6,7 @@ import { buildHandoffPayload, type HandoffEventProcessor } from '../payload/buil
 import type { Router } from '../routing/router.js';
 import { deliveryIdempotencyKey, type AutomationNodeAdapter } from './delivery/automation-node.js';
 import type { EffectExecutors } from './effects.js';
-import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
+import type { LiveAgentDesk, QueuePlacement } from './live-agents/live-agent-desk.js';
 import type { HandOverRequest } from './runtime-options.js';
 
 /** What the effects run against. */
@@ -91,7 +91,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
           sequence: input.sequence,
           idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, `enqueue:${input.scope}`),
         });
-        return { position: placement.position, estimatedWaitSeconds: placement.estimatedWaitSeconds };
+        return checkedPlacement(placement);
       }),
 
     cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason)),
@@ -111,4 +111,16 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
         });
       }),
   };
+}
+
+/** The desk's answer to `enqueue`, checked: it goes into the conversation's state, which must stay JSON. */
+function checkedPlacement(placement: QueuePlacement): QueuePlacement {
+  const { position, estimatedWaitSeconds } = placement;
+  if (!Number.isSafeInteger(position) || position < 0 || typeof estimatedWaitSeconds !== 'number' || !Number.isFinite(estimatedWaitSeconds) || estimatedWaitSeconds < 0) {
+    throw new HandoffError(
+      'ADAPTER_FAILED',
+      `The desk answered enqueue with position ${String(position)} and estimatedWaitSeconds ${String(estimatedWaitSeconds)}; expected a whole number >= 0 and a number of seconds >= 0`,
+    );
+  }
+  return { position, estimatedWaitSeconds };
 }

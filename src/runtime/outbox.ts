@@ -1,6 +1,7 @@
 // Host actions leave the runtime only once the state that produced them is saved: a conflicting save
 // drops them and the re-applied event produces them again, so the user never hears a message twice.
 import type { HandoffConfig } from '../config/config-schema.js';
+import { deepFreeze } from './deep-freeze.js';
 import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
 import { notificationOf, type HandoffNotification, type HandoffNotificationListener, type UserMessageOut } from './notifications.js';
 import type { OutboxEntry } from './provided-machine.js';
@@ -109,6 +110,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   return {
     flush(conversationId, entries) {
       for (const entry of entries) {
+        // Listeners and callbacks get the state the entry was raised in: read-only.
+        deepFreeze(entry);
         const { sequence, now: at } = entry.context;
         // The state these belong to is saved already: nothing here may fail the event.
         try {

@@ -99,6 +99,8 @@ export class DirectStep {
   invoke(name: EffectName, input: unknown): this {
     const child: PersistedChild = { snapshot: { status: 'active', output: undefined, error: undefined, input }, src: name, systemId: undefined, syncSnapshot: false };
     this.children = { ...this.children, [name]: child };
+    // The input may hold the context's values; no assign after this may write into what it saw.
+    this.ownsContext = false;
     this.invoked.push({ name, input });
     return this;
   }

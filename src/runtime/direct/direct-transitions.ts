@@ -42,18 +42,20 @@ import { earliestDeadline, eventTime } from '../../../machines/handoff.time.js';
 import type { AvailabilityResult, BusinessHoursResult, DeliveryReceipt, EnqueueResult, HandoffInput, RouteResult } from '../../../machines/handoff.types.js';
 import type { HandoffPayload } from '../../payload/payload-schema.js';
 import type { PersistedHandoffSnapshot } from '../conversation-record.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { DirectStep, type DirectEvent, type DirectResult } from './direct-step.js';
 
 /** A transition out of one state on one event type: its result, or `undefined` when the actor must take it. */
 type Transition = (step: DirectStep, snapshot: PersistedHandoffSnapshot) => DirectResult | undefined;
 
-const delivering: StateValue = { delivering: { attempt: 'sending' } };
-const routing: StateValue = { delegated: 'routing' };
-const checkingBusinessHours: StateValue = { delegated: 'checkingBusinessHours' };
-const checkingAvailability: StateValue = { delegated: 'checkingAvailability' };
-const enqueuing: StateValue = { queued: 'enqueuing' };
-const waiting: StateValue = { queued: 'waiting' };
-const offered: StateValue = { queued: 'offered' };
+// Shared by every conversation's snapshot (and view): frozen, so no holder can change them for all.
+const delivering: StateValue = deepFreeze({ delivering: { attempt: 'sending' } });
+const routing: StateValue = deepFreeze({ delegated: 'routing' });
+const checkingBusinessHours: StateValue = deepFreeze({ delegated: 'checkingBusinessHours' });
+const checkingAvailability: StateValue = deepFreeze({ delegated: 'checkingAvailability' });
+const enqueuing: StateValue = deepFreeze({ queued: 'enqueuing' });
+const waiting: StateValue = deepFreeze({ queued: 'waiting' });
+const offered: StateValue = deepFreeze({ queued: 'offered' });
 
 /** The output of the step whose done event this is, typed as the machine's `onDone` reads it. */
 const outputOf = (step: DirectStep): unknown => (step.event as { readonly output: unknown }).output;

@@ -1,0 +1,20 @@
+// What the runtime hands out (views, notifications, adapter inputs) is the conversation's own state,
+// kept as is by the memory store. Frozen, a host or adapter that changes it in place fails at the
+// change (a TypeError in strict code) instead of rewriting a conversation behind the runtime's back.
+
+/**
+ * Freezes `value` and everything reachable from it, and returns it. It stops at anything frozen
+ * already: the state is immutable data, so what an earlier call froze stays frozen below, and each
+ * call walks only what is new since.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) deepFreeze(item);
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key in record) deepFreeze(record[key]);
+  }
+  return value;
+}
