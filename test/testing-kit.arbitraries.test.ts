@@ -6,6 +6,9 @@ import { handoffPayloadSchema } from '../src/payload/payload-schema.js';
 import { handoffPayloadFor, lifecycleEventsFor, lifecycleJourneys, type LifecycleJourney } from '../src/testing/index.js';
 import type { HandoffEvent } from '../machines/handoff.types.js';
 import { createHarness, queueTarget } from './machines/harness.js';
+import { createSimulatedDesk } from '../src/runtime/live-agents/simulated-desk.js';
+import { createHandoffRuntime } from '../src/runtime/runtime.js';
+import { chat, config, createTestClock, defaultRules } from './runtime/support.js';
 import { enabledConfigInput } from './support/handoff-config.js';
 
 const configInput = enabledConfigInput({
@@ -94,6 +97,25 @@ describe('lifecycleEventsFor', () => {
         expect(harness.actor.getSnapshot().status).not.toBe('error');
       }),
       { numRuns: 25, seed: 7 },
+    );
+  });
+
+  it('feeds the runtime as generated (no cast): every event is accepted and no conversation fails', async () => {
+    await fc.assert(
+      fc.asyncProperty(lifecycleEventsFor({ noise: 0.5 }), async (events) => {
+        const clock = createTestClock();
+        const runtime = createHandoffRuntime({ config: config(), rules: defaultRules(), clock, liveAgents: createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual', clock }) });
+        try {
+          await runtime.start('c1', chat());
+          for (const event of events) {
+            await clock.advance(Math.max(0, (event.at ?? 0) - clock.now()), () => runtime.idle());
+            expect((await runtime.send('c1', event)).status).not.toBe('error');
+          }
+        } finally {
+          await runtime.close();
+        }
+      }),
+      { numRuns: 25, seed: 8 },
     );
   });
 });

@@ -6,8 +6,12 @@ import type { HandoffEvent } from '../../machines/handoff.types.js';
 /** The longest event id the runtime keeps; ids are stored in every snapshot, so they stay short. */
 export const maxEventIdLength = 200;
 
-/** A host event as `runtime.send` accepts it: a lifecycle event, optionally with an `id` for redelivery detection. */
-export type RuntimeEventInput = HandoffEventInput & { readonly id?: string };
+/**
+ * A host event as `runtime.send` accepts it: a lifecycle event as written (defaults optional) or as
+ * the machine types it (what the testing kit's arbitraries generate), optionally with an `id` for
+ * redelivery detection.
+ */
+export type RuntimeEventInput = (HandoffEventInput | HandoffEvent) & { readonly id?: string };
 
 /** A validated host event and its redelivery id, when it has one. */
 export interface ParsedRuntimeEvent {
