@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { HandoffError, formatIssue, formatPath, isHandoffError } from '../src/index.js';
+import { HandoffError, formatIssue, formatPath, handoffErrorCodes, isHandoffError } from '../src/index.js';
 
 describe('HandoffError', () => {
   it('keeps zod issues unchanged and names the first one in its message', () => {
@@ -17,5 +18,14 @@ describe('HandoffError', () => {
     expect(formatPath(['rules', 0, 'conditions', 'all', 1, 'fact'])).toBe('$.rules[0].conditions.all[1].fact');
     expect(formatPath(['parameters', 'user name'])).toBe('$.parameters["user name"]');
     expect(formatIssue({ code: 'custom', path: [], message: 'Expected an object' })).toBe('$: Expected an object');
+  });
+});
+
+describe('the README', () => {
+  it('explains every error code in its error-code table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Error codes'), readme.indexOf('\n## ', readme.indexOf('## Error codes') + 1));
+    const rows = table.split('\n').filter((line) => line.startsWith('| `'));
+    expect(handoffErrorCodes.filter((code) => !rows.some((row) => row.split('|')[1]?.includes(`\`${code}\``)))).toEqual([]);
   });
 });
