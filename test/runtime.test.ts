@@ -12,6 +12,11 @@ import { enabledConfigInput } from './support/handoff-config.js';
 import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
+const nested = (depth: number): unknown => {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+};
 const cyclic = (): Record<string, unknown> => {
   const value: Record<string, unknown> = { summary: 'x' };
   value.again = value;
@@ -197,6 +202,7 @@ describe('events at the edge', () => {
       { type: 'user.message', text: 'hi', at: 8_640_000_000_000_001 },
       { type: 'handoff.invoke', reason: 'user_requested', parameters: cyclic() },
       { type: 'target.completed', result: [cyclic()] },
+      { type: 'target.completed', result: nested(5_000) },
     ];
     for (const event of bad) {
       const error = await rejectedHandoffError(runtime.send('c1', event as never));
@@ -242,6 +248,13 @@ describe('events at the edge', () => {
     expect((await rejectedHandoffError(runtime.start('c1', chat()))).code).toBe('CONVERSATION_EXISTS');
     expect((await rejectedHandoffError(runtime.start('c2', { ...chat(), userId: '' }))).code).toBe('INVALID_INPUT');
     expect((await rejectedHandoffError(runtime.start('', chat()))).code).toBe('INVALID_INPUT');
+    // Memory that contains itself cannot be stored: refused, and nothing is left behind under the id.
+    const cyclicMemory = errorShape(await rejectedHandoffError(runtime.start('c3', { ...chat(), memory: { userProfile: cyclic() } })));
+    expect(cyclicMemory).toMatchObject({ code: 'INVALID_INPUT', message: 'Invalid conversation: $.memory.userProfile.again: expected JSON, got an object that contains itself' });
+    expect((await rejectedHandoffError(runtime.get('c3'))).code).toBe('UNKNOWN_CONVERSATION');
+    // Shared (not cyclic) objects are fine.
+    const shared = { tier: 'gold' };
+    expect((await runtime.start('c4', { ...chat(), memory: { a: shared, b: shared } })).state).toBe('aiHandling');
   });
 
   it('takes no events for an ended conversation, stores nothing for them, and says why', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HandoffError } from '../errors.js';
+import { HandoffError, formatPath } from '../errors.js';
+import { cyclePath, withinStack } from '../json-cycles.js';
 import { handoffReasons } from '../payload/payload-schema.js';
 import { agentReturnReasons, type HandoffEvent } from '../../machines/handoff.types.js';
 
@@ -43,29 +44,16 @@ export const handoffEventTypes = handoffEventSchema.options.map((option) => opti
 
 /** Validates a host event; a bad one fails with `INVALID_EVENT` and the zod issues attached. */
 export function parseHandoffEvent(value: unknown): HandoffEvent {
-  const result = handoffEventSchema.safeParse(value);
+  const result = withinStack('INVALID_EVENT', 'handoff event', () => handoffEventSchema.safeParse(value));
   if (!result.success) throw HandoffError.fromZod('INVALID_EVENT', 'handoff event', result.error);
   const event = result.data;
   // z.json() passes an object that contains itself; JSON (and so the stored snapshot) cannot hold it.
   const json = event.type === 'handoff.invoke' ? { key: 'parameters', value: event.parameters } : 'result' in event ? { key: 'result', value: event.result } : undefined;
-  const cycle = json && cyclePath(json.value, [json.key]);
-  if (cycle) {
-    const message = `$.${cycle.join('.')}: expected JSON, got an object that contains itself`;
+  const inner = json && cyclePath(json.value);
+  if (json && inner) {
+    const cycle = [json.key, ...inner];
+    const message = `${formatPath(cycle)}: expected JSON, got an object that contains itself`;
     throw new HandoffError('INVALID_EVENT', `Invalid handoff event: ${message}`, [{ code: 'cycle', path: cycle, message }]);
   }
   return event;
-}
-
-/** The path of the first value inside `value` that is one of its own ancestors, or undefined. */
-function cyclePath(value: unknown, path: readonly (string | number)[], ancestors: object[] = []): (string | number)[] | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (ancestors.includes(value)) return [...path];
-  ancestors.push(value);
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item: unknown, i) => [i, item]) : Object.entries(value);
-  for (const [key, child] of entries) {
-    const found = cyclePath(child, [...path, key], ancestors);
-    if (found) return found;
-  }
-  ancestors.pop();
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HandoffError, type HandoffIssue } from '../errors.js';
+import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
+import { cyclePath, withinStack } from '../json-cycles.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import type { HandoffEventConfig } from '../config/event-schema.js';
 import { assertPrerequisites } from '../config/prerequisites.js';
@@ -125,9 +126,21 @@ function maskParametersInto(to: HandoffParameters, from: HandoffParameters, mask
 /** Validates a conversation at the edge (`INVALID_INPUT` with zod's issues); the common case skips zod. */
 export function parseConversation(conversation: unknown): Conversation {
   // The fast reader returns what the schema would for the common case; the schema decides the rest.
-  const read = readConversation(conversation);
-  if (read !== undefined) return read;
-  const parsed = conversationSchema.safeParse(conversation);
+  const read = readConversation(conversation) ?? parsedConversation(conversation);
+  // The conversation is stored with the state; JSON cannot hold memory or context that contains itself.
+  for (const key of ['memory', 'context'] as const) {
+    const cycle = cyclePath(read[key]);
+    if (cycle) {
+      const path = [key, ...cycle];
+      const message = `${formatPath(path)}: expected JSON, got an object that contains itself`;
+      throw new HandoffError('INVALID_INPUT', `Invalid conversation: ${message}`, [{ code: 'cycle', path, message }]);
+    }
+  }
+  return read;
+}
+
+function parsedConversation(conversation: unknown): Conversation {
+  const parsed = withinStack('INVALID_INPUT', 'conversation', () => conversationSchema.safeParse(conversation));
   if (!parsed.success) throw HandoffError.fromZod('INVALID_INPUT', 'conversation', parsed.error);
   return parsed.data;
 }
