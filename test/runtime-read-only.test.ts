@@ -63,6 +63,19 @@ describe('the state the runtime hands out is read-only', () => {
     expect((await runtime.get('c1')).ended).toMatchObject({ reason: 'userLeft' });
   });
 
+  it('gives every listener the notification as it was: one that changes it fails, the next sees the original', async () => {
+    const { runtime, errors } = runtimeWith();
+    const seen: string[] = [];
+    runtime.subscribe((notification) => {
+      (notification as { type: string }).type = 'tampered';
+    });
+    runtime.subscribe((notification) => seen.push(notification.type));
+    await runtime.start('c1', chat());
+    await runtime.send('c1', { type: 'user.left', how: 'left' });
+    expect(seen).toEqual(['ended']);
+    expect(errors).toEqual(['A notification listener threw']);
+  });
+
   it('fails the step of an adapter that changes its input in place, to the machine’s fallback, with the payload intact', async () => {
     const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });
     const meddling: LiveAgentDesk = {

@@ -249,7 +249,7 @@ describe('events at the edge', () => {
     expect((await rejectedHandoffError(runtime.start('c2', { ...chat(), userId: '' }))).code).toBe('INVALID_INPUT');
     expect((await rejectedHandoffError(runtime.start('', chat()))).code).toBe('INVALID_INPUT');
     // Memory that contains itself cannot be stored: refused, and nothing is left behind under the id.
-    const cyclicMemory = errorShape(await rejectedHandoffError(runtime.start('c3', { ...chat(), memory: { userProfile: cyclic() } })));
+    const cyclicMemory = errorShape(await rejectedHandoffError(runtime.start('c3', { ...chat(), memory: { userProfile: cyclic() as never } })));
     expect(cyclicMemory).toMatchObject({ code: 'INVALID_INPUT', message: 'Invalid conversation: $.memory.userProfile.again: expected JSON, got an object that contains itself' });
     expect((await rejectedHandoffError(runtime.get('c3'))).code).toBe('UNKNOWN_CONVERSATION');
     // Shared (not cyclic) objects are fine.
@@ -294,6 +294,20 @@ describe('events at the edge', () => {
     expect(await runtime.send('c1', invoke())).toMatchObject({ state: 'queued.waiting', sequence: 1 });
     await runtime.close();
     expect(errorShape(await rejectedHandoffError(runtime.delete('c1'))).code).toBe('RUNTIME_CLOSED');
+  });
+
+  it('answers an event to an ended conversation from the store, so a runtime sees the id another one deleted and started again', async () => {
+    const store = createMemoryStore();
+    const clock = createTestClock();
+    const desk = () => createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });
+    const a = createHandoffRuntime({ config: config(), rules: defaultRules(), clock, store, liveAgents: desk() });
+    const b = createHandoffRuntime({ config: config(), rules: defaultRules(), clock, store, liveAgents: desk() });
+    runtimes.push(a, b);
+    await a.start('c1', chat());
+    await a.send('c1', { type: 'user.left', how: 'left' });
+    expect(await b.delete('c1')).toBe(true);
+    await b.start('c1', chat(2));
+    expect(await a.send('c1', invoke())).toMatchObject({ state: 'queued.waiting', ignored: null, sequence: 1 });
   });
 
   it('refuses deadline options that would poll in a loop or fire timeouts late', () => {

@@ -180,7 +180,7 @@ describe('simulated desk, manual mode', () => {
     expect(desk.inspect('c1')).toMatchObject({ status: 'waiting', position: 1 });
   });
 
-  it('takes back an offer the runtime withdraws: the agent is free, the user waits with its place, no event but positions', async () => {
+  it('takes back an offer the runtime withdraws: the agent is free, the user waits with its place, no event but positions, and she counts as having declined it', async () => {
     const { desk, drained } = manual({ agents: [{ id: 'ana' }] });
     await desk.enqueue(request('c1'));
     await desk.enqueue(request('c2'));
@@ -197,10 +197,12 @@ describe('simulated desk, manual mode', () => {
       ['c1', { type: 'queue.update', position: 1, estimatedWaitSeconds: 300 }],
       ['c2', { type: 'queue.update', position: 2, estimatedWaitSeconds: 600 }],
     ]);
-    // The late accept of the withdrawn offer is refused; ana may take other work, or this one again.
+    // The late accept of the withdrawn offer is refused; ana takes other work, not this one again
+    // (an auto-accepting desk would otherwise offer it to her at once, and again after each timeout).
     expect(thrown(() => {
       desk.accept('c1');
     }).code).toBe('INVALID_INPUT');
+    expect(thrown(() => desk.offer('c1', 'ana')).message).toContain('declined it');
     expect(desk.offer('c2', 'ana')).toBe('ana');
   });
 

@@ -180,7 +180,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
 
   const ignoredAfterEnd = (host: ConversationHost, event: HandoffEvent): ConversationView => {
     const { context } = host.snapshot();
-    const ignored = ignoredEvent(context, { ...event, at: event.at ?? clock.now() }, 'conversationEnded');
+    const ignored = deepFreeze(ignoredEvent(context, { ...event, at: event.at ?? clock.now() }, 'conversationEnded'));
     outbox.emit({ conversationId: host.conversationId, sequence: context.sequence, at: ignored.at, type: 'ignored', ignored });
     return { ...conversationView(host.conversationId, host.version, host.snapshot()), ignored };
   };

@@ -65,6 +65,12 @@ export function createHostRegistry(options: HostRegistryOptions): HostRegistry {
 
     release(host) {
       if (host.discarded) return;
+      // An ended conversation takes no events, and another runtime may delete it and start the id
+      // again: its next event reads the store rather than answer from a copy that may be stale.
+      if (host.snapshot().status !== 'active') {
+        host.discard();
+        return;
+      }
       host.preferDirect();
       if (maxLiveActors <= 0) {
         host.discard();

@@ -35,6 +35,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const listeners = new Set<HandoffNotificationListener>();
 
   const emit = (notification: HandoffNotification): void => {
+    // One object for every listener: read-only, so no listener changes what the next one sees.
+    deepFreeze(notification);
     for (const listener of listeners) {
       try {
         listener(notification);

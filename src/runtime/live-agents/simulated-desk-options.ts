@@ -88,7 +88,7 @@ export interface SimulatedDesk extends LiveAgentDesk {
   accept(conversationId: string): void;
   /** The offered agent declines; the conversation waits again with its original seniority. */
   reject(conversationId: string, reason?: string): void;
-  /** Takes an offer back from `agentId` (the runtime calls it when its offer timeout passes); no event follows. */
+  /** Takes an offer back from `agentId` (the runtime calls it when its offer timeout passes), who then counts as having declined it; no event follows. */
   withdrawOffer(conversationId: string, agentId: string): Promise<void>;
   /** The connected agent writes to the user. */
   agentMessage(conversationId: string, text: string): void;

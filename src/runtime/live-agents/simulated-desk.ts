@@ -206,13 +206,15 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
         });
       }),
 
-    // The runtime gave up on the offer, so no event goes back; the agent may be offered it again.
+    // The runtime gave up on the offer, so no event goes back. The agent let it lapse: like a decline,
+    // she is not offered it again in this scope (an auto-accepting desk would otherwise re-offer at once, forever).
     withdrawOffer: (conversationId, agentId) =>
       later(() => {
         step(() => {
           const entry = entries.get(conversationId);
           if (entry?.status !== 'offered' || entry.agentId !== agentId) return;
           requeue(entry);
+          entry.rejectedBy.add(agentId);
           lines.put(entry);
         });
       }),
