@@ -2,13 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { isHandoffError } from '../src/errors.js';
 import { createMemoryStore, objectRowLimit } from '../src/runtime/store/memory-store.js';
-import { RuntimeSnapshot } from '../src/runtime/store/runtime-snapshot.js';
+import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
+import { isRuntimeSnapshot, markRuntimeSnapshot } from '../src/runtime/store/runtime-snapshot.js';
 import type { JsonValue } from '../src/runtime/store/store.js';
 
-const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => new RuntimeSnapshot(2, { n, nested: { list: [n, { deep: `v${n}` }] }, ...extra });
-const asPlainJson = (snapshot: RuntimeSnapshot): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
+const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => markRuntimeSnapshot(sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra }));
+const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
 
 describe('memory store with runtime snapshots', () => {
+  it('sees the mark that other stores and JSON do not: a marked snapshot is a plain JSON object to them', () => {
+    const marked = runtimeSnapshot(1);
+    expect(isRuntimeSnapshot(marked)).toBe(true);
+    expect(Object.getPrototypeOf(marked)).toBe(Object.prototype);
+    expect(Object.keys(marked)).toEqual(['schemaVersion', 'state']);
+    expect(JSON.parse(JSON.stringify(marked))).toEqual({ schemaVersion: 2, state: { n: 1, nested: { list: [1, { deep: 'v1' }] } } });
+    expect(isRuntimeSnapshot({ ...marked })).toBe(false);
+    expect(isRuntimeSnapshot(structuredClone(marked))).toBe(false);
+  });
+
   it('loads every runtime snapshot back as saved, kept as an object or pushed out to JSON', async () => {
     const store = createMemoryStore();
     const count = objectRowLimit * 3;
@@ -27,7 +38,7 @@ describe('memory store with runtime snapshots', () => {
         nextDeadline: overwritten ? null : n,
       });
       // A plain JSON copy, not the runtime's object.
-      expect(loaded?.snapshot).not.toBeInstanceOf(RuntimeSnapshot);
+      expect(isRuntimeSnapshot(loaded?.snapshot)).toBe(false);
     }
     expect(store.size).toBe(count);
   });

@@ -8,8 +8,8 @@ import type { LifecycleSettings } from '../config/lifecycle-schema.js';
 import type { Conversation } from '../payload/payload-schema.js';
 import type { RecentEventIds } from './recent-event-ids.js';
 import { deepFreeze } from './deep-freeze.js';
-import { openSnapshot, snapshotSchemaVersion } from './snapshot-envelope.js';
-import { RuntimeSnapshot } from './store/runtime-snapshot.js';
+import { openSnapshot, sealSnapshot } from './snapshot-envelope.js';
+import { markRuntimeSnapshot } from './store/runtime-snapshot.js';
 import type { JsonValue } from './store/store.js';
 
 /** A persisted XState snapshot of the handoff machine, as `getPersistedSnapshot` returns it. */
@@ -73,7 +73,7 @@ export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEve
   // The snapshot is JSON by construction (the machine's context holds only JSON data).
   const state = { machine: machine as unknown as JsonValue, recentEventIds: [...recentEventIds] };
   // Marked as the runtime's own, so the memory store may keep it without serializing every save.
-  return new RuntimeSnapshot(snapshotSchemaVersion, state);
+  return markRuntimeSnapshot(sealSnapshot(state));
 }
 
 /** The running invocations, the explanation left out of their inputs (the enqueue step's carries one). */

@@ -13,7 +13,7 @@ import {
   type SaveResult,
   type StoredConversation,
 } from './store.js';
-import { RuntimeSnapshot } from './runtime-snapshot.js';
+import { isRuntimeSnapshot } from './runtime-snapshot.js';
 
 /** How many of the conversations the runtime saved last keep its snapshot object instead of JSON text. */
 export const objectRowLimit = 256;
@@ -26,7 +26,7 @@ export const objectRowLimit = 256;
  */
 interface MemoryRow {
   text: string | undefined;
-  object: RuntimeSnapshot | undefined;
+  object: JsonValue | undefined;
   readonly version: number;
   readonly nextDeadline: number | null;
 }
@@ -99,7 +99,7 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         assertExpectedVersion(expectedVersion);
         assertDeadline(write.nextDeadline);
-        const object = write.snapshot instanceof RuntimeSnapshot ? write.snapshot : undefined;
+        const object = isRuntimeSnapshot(write.snapshot) ? write.snapshot : undefined;
         const text = object ? undefined : serializeSnapshot(conversationId, write.snapshot);
         const current = rows.get(conversationId)?.version ?? 0;
         if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
