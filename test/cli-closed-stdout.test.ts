@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from './support/built-cli.js';
 
 /** Runs the bin with stdout piped into a reader that closes at once, so every write meets a closed pipe. */
-function runIntoClosedReader(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+function runIntoClosedReader(args: readonly string[], stdin = '{"channel":"voice"}'): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [join(projectRoot, 'dist/src/cli/main.js'), ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout.destroy();
-  child.stdin.end('{"channel":"voice"}');
+  child.stdin.end(stdin);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
@@ -37,4 +37,11 @@ describe('a reader that closes standard output early', () => {
       expect(await runIntoClosedReader(args)).toEqual({ code: 0, stderr: '' });
     });
   }
+
+  it('keeps a failing command\'s own exit code, so `set -o pipefail` sees the failure', async () => {
+    const run = await runIntoClosedReader(['lint', '--rules', '-'], '{"rules": [}');
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain('EPIPE');
+    expect(run.stderr).not.toBe('');
+  });
 });

@@ -1,13 +1,13 @@
 // `agent-handoff demo | head -1`: once the reader has closed the pipe, it has what it wanted.
-import { exitCodes } from './command.js';
-
 /**
- * Ends the process quietly with exit 0 when `stream`'s reader has gone (EPIPE), as Unix tools end on
- * SIGPIPE, instead of crashing on the unhandled stream error; any other write error still crashes.
+ * Keeps a closed reader (EPIPE, and the writes that follow on the destroyed stream) from crashing
+ * the process with an unhandled stream error: the rest of the output goes nowhere and the command
+ * still ends with its own exit code, so `set -o pipefail` sees a failure as one. Any other write
+ * error still crashes.
  */
-export function exitQuietlyWhenReaderCloses(stream: NodeJS.WritableStream): void {
+export function ignoreClosedReader(stream: NodeJS.WritableStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(exitCodes.ok);
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
   });
 }
