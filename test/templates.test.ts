@@ -69,8 +69,12 @@ describe('renderTemplate', () => {
     `);
   });
 
-  it("renders the fallback of {{path ?? 'text'}} where the path holds nothing or null, and the value otherwise", () => {
+  it("renders the fallback of {{path ?? 'text'}} where the path holds nothing, null or a blank string, and the value otherwise", () => {
     expect(renderTemplate("Thanks {{memory.userProfile.firstName ?? 'for waiting'}}.", scope)).toBe('Thanks Ada.');
+    for (const blank of ['', '  ', null]) {
+      expect(renderTemplate("Thanks {{memory.userProfile.firstName ?? 'for waiting'}}.", { memory: { userProfile: { firstName: blank } } })).toBe('Thanks for waiting.');
+    }
+    expect(renderTemplate("{{queue.position ?? 'unknown'}}", { queue: { position: 0 } })).toBe('0');
     expect(renderTemplate("Thanks {{memory.userProfile.lastName ?? 'for waiting'}}.", scope)).toBe('Thanks for waiting.');
     expect(renderTemplate('[{{memory.userProfile.nickname ?? "none"}}]', scope)).toBe('[none]');
     expect(renderTemplate("[{{ queue.missing??' spaced ' }}|{{queue.missing ?? ''}}]", scope)).toBe('[ spaced |]');

@@ -104,10 +104,14 @@ export function resolveTemplatePath(scope: TemplateScope, path: readonly string[
   return copyJson(current, 0);
 }
 
-/** The value a reference stands for: what its path holds, or its fallback when that is missing or null. */
+/**
+ * The value a reference stands for: what its path holds, or its fallback when that is missing, null
+ * or a blank string (unlike JavaScript's `??`: "Thanks , …" is what a blank name would render).
+ */
 function resolveReference(scope: TemplateScope, part: Extract<TemplatePart, { type: 'ref' }>): JsonValue | undefined {
   const value = resolveTemplatePath(scope, part.path);
-  return part.fallback === undefined ? value : (value ?? part.fallback);
+  if (part.fallback === undefined) return value;
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? part.fallback : value;
 }
 
 function isPlainObject(value: unknown): value is object {
@@ -187,7 +191,7 @@ export function evaluateTemplate(text: string, scope: TemplateScope): TemplateEv
 /**
  * Renders `{{dotted.path}}` references in `text` from `scope` by plain own-property lookup; shared by
  * the handoff message, system parameters and the waiting experience (`{{queue.position}}`).
- * `{{dotted.path ?? 'text'}}` renders `text` where the path holds nothing or null.
+ * `{{dotted.path ?? 'text'}}` renders `text` where the path holds nothing, null or a blank string.
  * @example
  * renderTemplate('You are number {{queue.position}}.', { queue: { position: 3 } }); // 'You are number 3.'
  */
