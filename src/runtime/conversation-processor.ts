@@ -179,10 +179,11 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   };
 
   const ignoredAfterEnd = (host: ConversationHost, event: HandoffEvent): ConversationView => {
-    const { context } = host.snapshot();
+    const snapshot = host.snapshot();
+    const { context } = snapshot;
     const ignored = deepFreeze(ignoredEvent(context, { ...event, at: event.at ?? clock.now() }, 'conversationEnded'));
     outbox.emit({ conversationId: host.conversationId, sequence: context.sequence, at: ignored.at, type: 'ignored', ignored });
-    return { ...conversationView(host.conversationId, host.version, host.snapshot()), ignored };
+    return { ...conversationView(host.conversationId, host.version, snapshot), ignored };
   };
 
   /** Reports the conversation's earliest deadline, unless a tick at `tickAt` left it unconsumed (a machine that ignores its own timeout would spin). */

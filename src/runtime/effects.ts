@@ -84,7 +84,7 @@ class Invocation implements Effect {
   private pending: Promise<unknown> | undefined;
   private resolvePending: ((value: unknown) => void) | undefined;
   private rejectPending: ((error: unknown) => void) | undefined;
-  private waiters: (() => void)[] | undefined;
+  private wakeWaiter: (() => void) | undefined;
   private finishing: Promise<void> | undefined;
 
   constructor(
@@ -157,7 +157,7 @@ class Invocation implements Effect {
         resolve();
         return;
       }
-      this.waiters = [resolve];
+      this.wakeWaiter = resolve;
       // One listener per effect, for its lifetime: an aborted step may never settle.
       this.xstateSignal?.addEventListener('abort', () => {
         resolve();
@@ -173,7 +173,7 @@ class Invocation implements Effect {
   }
 
   private wake(): void {
-    if (this.waiters) for (const wake of this.waiters) wake();
-    this.waiters = undefined;
+    this.wakeWaiter?.();
+    this.wakeWaiter = undefined;
   }
 }

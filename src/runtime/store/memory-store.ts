@@ -25,8 +25,8 @@ export const objectRowLimit = 256;
  * so most of those snapshots are replaced before they would have been serialized.
  */
 interface MemoryRow {
-  text: string | undefined;
-  object: JsonValue | undefined;
+  /** JSON text, or the runtime's own snapshot object (never a string: a runtime snapshot is an object). */
+  content: string | JsonValue;
   readonly version: number;
   readonly nextDeadline: number | null;
 }
@@ -55,17 +55,17 @@ export function createMemoryStore(): MemoryConversationStore {
   const objectRows = new Map<string, MemoryRow>();
   let closed = false;
 
-  const serialize = (conversationId: string, row: MemoryRow): void => {
+  /** The row's JSON text, serializing a kept object once (it then stops being one). */
+  const textOf = (conversationId: string, row: MemoryRow): string => {
     objectRows.delete(conversationId);
-    if (row.object === undefined) return;
-    row.text = serializeSnapshot(conversationId, row.object);
-    row.object = undefined;
+    if (typeof row.content !== 'string') row.content = serializeSnapshot(conversationId, row.content);
+    return row.content;
   };
 
   const pushOutOldest = (): void => {
     const [conversationId, row] = objectRows.entries().next().value as [string, MemoryRow];
     try {
-      serialize(conversationId, row);
+      textOf(conversationId, row);
     } catch {
       // Not JSON after all, against the runtime's promise: the row keeps its object, and its next load reports it for that conversation alone.
     }
@@ -85,12 +85,13 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         const row = rows.get(conversationId);
         if (!row) return undefined;
+        let text: string;
         try {
-          serialize(conversationId, row);
+          text = textOf(conversationId, row);
         } catch (error) {
           throw new HandoffError('CORRUPT_SNAPSHOT', `Conversation "${conversationId}": the saved snapshot cannot be read back as JSON (${String(error)})`, [], { cause: error });
         }
-        return { conversationId, snapshot: JSON.parse(row.text as string) as JsonValue, version: row.version, nextDeadline: row.nextDeadline };
+        return { conversationId, snapshot: JSON.parse(text) as JsonValue, version: row.version, nextDeadline: row.nextDeadline };
       });
     },
 
@@ -99,15 +100,15 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         assertExpectedVersion(expectedVersion);
         assertDeadline(write.nextDeadline);
-        const object = isRuntimeSnapshot(write.snapshot) ? write.snapshot : undefined;
-        const text = object ? undefined : serializeSnapshot(conversationId, write.snapshot);
+        const kept = isRuntimeSnapshot(write.snapshot);
+        const content = kept ? write.snapshot : serializeSnapshot(conversationId, write.snapshot);
         const current = rows.get(conversationId)?.version ?? 0;
         if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
         const version = expectedVersion + 1;
-        const row: MemoryRow = { text, object, version, nextDeadline: write.nextDeadline };
+        const row: MemoryRow = { content, version, nextDeadline: write.nextDeadline };
         rows.set(conversationId, row);
         objectRows.delete(conversationId);
-        if (object) objectRows.set(conversationId, row);
+        if (kept) objectRows.set(conversationId, row);
         if (objectRows.size > objectRowLimit) pushOutOldest();
         return { ok: true, version };
       });
