@@ -5,38 +5,20 @@ import { HandoffError } from '../src/errors.js';
 import type { DeliveryRequest } from '../src/runtime/delivery/automation-node.js';
 import type { LiveAgentDesk } from '../src/runtime/live-agents/live-agent-desk.js';
 import { createSimulatedDesk } from '../src/runtime/live-agents/simulated-desk.js';
-import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
+import type { HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
-import { createMemoryStore } from '../src/runtime/store/memory-store.js';
-import { loadConnectionRules } from '../src/rules/load-rules.js';
 import { rejectedHandoffError } from './support/catch-handoff-error.js';
-import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, settleMicrotasks, T0 } from './runtime/support.js';
+import { chat, config, countingNode, defaultRules, invoke, manualDeskRuntime, messagesOf, settleMicrotasks, T0 } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));
 });
 
-const simpleRules = loadConnectionRules({ rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } });
 const failureText = "failure: Sorry, I couldn't reach a colleague just now. Let's keep going together.";
 
-function setup(options: Partial<HandoffRuntimeOptions> = {}) {
-  const clock = createTestClock();
-  const store = createMemoryStore();
-  const logged: { message: string; code: unknown }[] = [];
-  const runtime = createHandoffRuntime({
-    config: config(),
-    rules: simpleRules,
-    clock,
-    store,
-    liveAgents: createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' }),
-    logger: { error: (message, fields) => logged.push({ message, code: fields.code }) },
-    ...options,
-  });
-  runtimes.push(runtime);
-  return { runtime, clock, store, logged, ...recorder(runtime) };
-}
+const setup = (options: Partial<HandoffRuntimeOptions> = {}) => manualDeskRuntime(runtimes, options);
 
 describe('delivery failures end in the automation node’s error handling', () => {
   const never = () => new Promise<{ acknowledged: boolean }>(() => undefined);

@@ -4,31 +4,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveAgentDesk } from '../src/runtime/live-agents/live-agent-desk.js';
 import { createSimulatedDesk } from '../src/runtime/live-agents/simulated-desk.js';
 import type { HandoffNotification } from '../src/runtime/notifications.js';
-import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
+import type { HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
-import { createMemoryStore } from '../src/runtime/store/memory-store.js';
-import { chat, config, createTestClock, defaultRules, invoke, recorder } from './runtime/support.js';
+import type { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import { chat, invoke, manualDeskRuntime } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));
 });
 
-function runtimeWith(options: Partial<HandoffRuntimeOptions> = {}) {
-  const store = createMemoryStore();
-  const errors: string[] = [];
-  const runtime = createHandoffRuntime({
-    config: config(),
-    rules: defaultRules(),
-    clock: createTestClock(),
-    store,
-    liveAgents: createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' }),
-    logger: { error: (message) => errors.push(message) },
-    ...options,
-  });
-  runtimes.push(runtime);
-  return { runtime, store, errors, ...recorder(runtime) };
-}
+const runtimeWith = (options: Partial<HandoffRuntimeOptions> = {}) => manualDeskRuntime(runtimes, options);
 
 const storedContext = async (store: ReturnType<typeof createMemoryStore>, id: string) =>
   ((await store.load(id))?.snapshot as { state: { machine: { value: unknown; context: Record<string, unknown> } } }).state.machine;
@@ -52,19 +38,19 @@ describe('the state the runtime hands out is read-only', () => {
   });
 
   it('contains a listener that changes a notification in place, and keeps the stored state as it was', async () => {
-    const { runtime, store, errors } = runtimeWith();
+    const { runtime, store, logged } = runtimeWith();
     runtime.subscribe((notification: HandoffNotification) => {
       if (notification.type === 'ended' && notification.ended) (notification.ended as { reason: string }).reason = 'tampered';
     });
     await runtime.start('c1', chat());
     await runtime.send('c1', { type: 'user.left', how: 'left' });
-    expect(errors).toEqual(['A notification listener threw']);
+    expect(logged.map((entry) => entry.message)).toEqual(['A notification listener threw']);
     expect((await storedContext(store, 'c1')).context.ended).toMatchObject({ reason: 'userLeft' });
     expect((await runtime.get('c1')).ended).toMatchObject({ reason: 'userLeft' });
   });
 
   it('gives every listener the notification as it was: one that changes it fails, the next sees the original', async () => {
-    const { runtime, errors } = runtimeWith();
+    const { runtime, logged } = runtimeWith();
     const seen: string[] = [];
     runtime.subscribe((notification) => {
       (notification as { type: string }).type = 'tampered';
@@ -73,7 +59,7 @@ describe('the state the runtime hands out is read-only', () => {
     await runtime.start('c1', chat());
     await runtime.send('c1', { type: 'user.left', how: 'left' });
     expect(seen).toEqual(['ended']);
-    expect(errors).toEqual(['A notification listener threw']);
+    expect(logged.map((entry) => entry.message)).toEqual(['A notification listener threw']);
   });
 
   it('fails the step of an adapter that changes its input in place, to the machine’s fallback, with the payload intact', async () => {

@@ -8,7 +8,10 @@ import type { RuntimeClock } from '../../src/runtime/clock.js';
 import type { AutomationNodeAdapter, DeliveryRequest } from '../../src/runtime/delivery/automation-node.js';
 import type { LiveAgentDesk, LiveAgentListener } from '../../src/runtime/live-agents/live-agent-desk.js';
 import type { HandoffNotification, UserMessageOut } from '../../src/runtime/notifications.js';
-import type { HandoffRuntime } from '../../src/runtime/runtime.js';
+import { createSimulatedDesk } from '../../src/runtime/live-agents/simulated-desk.js';
+import { createHandoffRuntime, type HandoffRuntime } from '../../src/runtime/runtime.js';
+import type { HandoffRuntimeOptions } from '../../src/runtime/runtime-options.js';
+import { createMemoryStore } from '../../src/runtime/store/memory-store.js';
 import { loadConnectionRules } from '../../src/rules/load-rules.js';
 import type { ConnectionRules } from '../../src/rules/rule-schema.js';
 
@@ -202,4 +205,28 @@ export function messagesOf(notifications: readonly HandoffNotification[]): strin
 
 export function describeMessage(message: UserMessageOut): string {
   return message.kind === 'agent' ? `agent(${message.agentId}): ${message.text}` : `${message.kind}: ${message.text ?? message.instructions ?? ''}`;
+}
+
+/** Every handoff to the general queue. */
+export const generalQueueRules = loadConnectionRules({ rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } });
+
+/**
+ * A runtime on a test clock and a memory store, with a simulated desk whose one agent (`ana`) acts
+ * only when told, and the errors it logs; added to `runtimes` so the test file closes it.
+ */
+export function manualDeskRuntime(runtimes: HandoffRuntime[], options: Partial<HandoffRuntimeOptions> = {}) {
+  const clock = createTestClock();
+  const store = createMemoryStore();
+  const logged: { message: string; code: unknown }[] = [];
+  const runtime = createHandoffRuntime({
+    config: config(),
+    rules: generalQueueRules,
+    clock,
+    store,
+    liveAgents: createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' }),
+    logger: { error: (message, fields) => logged.push({ message, code: fields.code }) },
+    ...options,
+  });
+  runtimes.push(runtime);
+  return { runtime, clock, store, logged, ...recorder(runtime) };
 }
