@@ -1,3 +1,4 @@
+import { deepFreeze } from '../deep-freeze.js';
 import { HandoffError } from '../errors.js';
 import { connectionRulesSchema, type ConnectionRules } from './rule-schema.js';
 
@@ -24,12 +25,4 @@ export function loadConnectionRules(json: unknown): ConnectionRules {
 /** True when `value` came out of `loadConnectionRules`, so it need not be validated again. */
 export function isLoadedConnectionRules(value: unknown): value is ConnectionRules {
   return typeof value === 'object' && value !== null && loaded.has(value);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

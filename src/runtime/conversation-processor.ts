@@ -20,7 +20,7 @@ import type { ConversationHost } from './conversation-host.js';
 import type { RuntimeClock } from './clock.js';
 import { encodeConversation } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';

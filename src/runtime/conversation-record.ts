@@ -7,7 +7,7 @@ import type { HandoffContext, HandoffEventSettings } from '../../machines/handof
 import type { LifecycleSettings } from '../config/lifecycle-schema.js';
 import type { Conversation } from '../payload/payload-schema.js';
 import type { RecentEventIds } from './recent-event-ids.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { openSnapshot, sealSnapshot } from './snapshot-envelope.js';
 import { markRuntimeSnapshot } from './store/runtime-snapshot.js';
 import type { JsonValue } from './store/store.js';
@@ -124,7 +124,7 @@ function parseState(state: JsonValue, shared: SharedContext): DecodedConversatio
     children: (machine.children ?? {}) as Record<string, unknown>,
     historyValue: (machine.historyValue ?? {}) as Record<string, unknown>,
   } as PersistedHandoffSnapshot;
-  // Read-only from the start, as a saved state is (src/runtime/deep-freeze.ts).
+  // Read-only from the start, as a saved state is (src/deep-freeze.ts).
   deepFreeze(snapshot.context);
   deepFreeze(snapshot.value);
   return { snapshot, recentEventIds: ids };

@@ -1,7 +1,7 @@
 // Host actions leave the runtime only once the state that produced them is saved: a conflicting save
 // drops them and the re-applied event produces them again, so the user never hears a message twice.
 import type { HandoffConfig } from '../config/config-schema.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../deep-freeze.js';
 import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
 import { notificationOf, type HandoffNotification, type HandoffNotificationListener, type UserMessageOut } from './notifications.js';
 import type { OutboxEntry } from './provided-machine.js';

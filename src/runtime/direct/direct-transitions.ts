@@ -42,7 +42,7 @@ import { earliestDeadline, eventTime } from '../../../machines/handoff.time.js';
 import type { AvailabilityResult, BusinessHoursResult, DeliveryReceipt, EnqueueResult, HandoffInput, RouteResult } from '../../../machines/handoff.types.js';
 import type { HandoffPayload } from '../../payload/payload-schema.js';
 import type { PersistedHandoffSnapshot } from '../conversation-record.js';
-import { deepFreeze } from '../deep-freeze.js';
+import { deepFreeze } from '../../deep-freeze.js';
 import { DirectStep, type DirectEvent, type DirectResult } from './direct-step.js';
 
 /** A transition out of one state on one event type: its result, or `undefined` when the actor must take it. */

@@ -1,6 +1,7 @@
-// What the runtime hands out (views, notifications, adapter inputs) is the conversation's own state,
-// kept as is by the memory store. Frozen, a host or adapter that changes it in place fails at the
-// change (a TypeError in strict code) instead of rewriting a conversation behind the runtime's back.
+// Data the library shares instead of copying is frozen: loaded rules (routers share them), and what
+// the runtime hands out (views, notifications, adapter inputs: the conversation's own state, kept as
+// is by the memory store). Code that changes it in place fails at the change (a TypeError in strict
+// code) instead of rewriting what others hold.
 
 /**
  * Freezes `value` and everything reachable from it, and returns it. It stops at anything frozen
