@@ -1,7 +1,10 @@
 // JSON cannot hold an object that contains itself, and the runtime stores what hosts send it (a
-// conversation's memory and context, event parameters and results): those are checked at the edge,
-// where input nested deeper than the stack can walk is refused too.
-import { HandoffError, type HandoffErrorCode } from './errors.js';
+// conversation's memory and context, event parameters and results, invocation and processor
+// parameters). zod's z.json() lets such an object through and overflows the stack on input nested
+// too deep: every zod parse of host JSON goes through `parseHostJson`, which turns both into typed
+// errors. (The fast readers in src/payload/ give up on an object met twice, so their output has no cycle.)
+import type { z } from 'zod';
+import { HandoffError, formatPath, type HandoffErrorCode } from './errors.js';
 
 /**
  * The path to the first object inside `value` that contains itself, or `undefined` when there is
@@ -28,13 +31,24 @@ export function cyclePath(value: unknown): (string | number)[] | undefined {
   return visit(value) ? path : undefined;
 }
 
-/** Runs a check over nested input; input too deep for the stack is `code`, not a raw RangeError. */
-export function withinStack<T>(code: HandoffErrorCode, what: string, check: () => T): T {
+/**
+ * Runs `parse`, a zod parse of host input holding JSON values: input nested too deep for the stack,
+ * or a parsed value that contains itself, is a `code` error about `what`, its path under `prefix`.
+ */
+export function parseHostJson<T>(code: HandoffErrorCode, what: string, parse: () => z.ZodSafeParseResult<T>, prefix: readonly (string | number)[] = []): z.ZodSafeParseResult<T> {
+  let result: z.ZodSafeParseResult<T>;
   try {
-    return check();
+    result = parse();
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    const message = `$: nested too deeply to read (${error.message}); flatten it`;
-    throw new HandoffError(code, `Invalid ${what}: ${message}`, [{ code: 'too_deep', path: [], message }], { cause: error });
+    const message = `${formatPath(prefix)}: nested too deeply to read (${error.message}); flatten it`;
+    throw new HandoffError(code, `Invalid ${what}: ${message}`, [{ code: 'too_deep', path: [...prefix], message }], { cause: error });
   }
+  const cycle = result.success ? cyclePath(result.data) : undefined;
+  if (cycle) {
+    const path = [...prefix, ...cycle];
+    const message = `${formatPath(path)}: expected JSON, got an object that contains itself`;
+    throw new HandoffError(code, `Invalid ${what}: ${message}`, [{ code: 'cycle', path, message }]);
+  }
+  return result;
 }

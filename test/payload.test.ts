@@ -182,6 +182,15 @@ describe('buildHandoffPayload', () => {
     expect(payload.parameters.orderId).toBe('A-1009');
   });
 
+  it('refuses parameters that contain themselves with a typed error, where zod would let them through', async () => {
+    const keep = defaultHandoffConfig();
+    keep.event.undeclaredParameters = 'keep';
+    const order: Record<string, unknown> = { id: 'A-1009' };
+    order.self = order;
+    const error = await rejectedHandoffError(buildHandoffPayload(keep, conversation(), { reason: 'policy', parameters: { ...declared, order } as never }));
+    expect(errorShape(error)).toMatchObject({ code: 'INVALID_PARAMETERS', message: 'Invalid handoff invocation: $.parameters.order.self: expected JSON, got an object that contains itself' });
+  });
+
   it('never lets the model set a system parameter, even when undeclared parameters are kept', async () => {
     const keep = defaultHandoffConfig();
     keep.event.undeclaredParameters = 'keep';
@@ -451,6 +460,19 @@ describe('the event processor', () => {
     );
     expect(rejected.code).toBe('PROCESSOR_FAILED');
     expect(rejected.issues).toEqual([issue]);
+  });
+
+  it('fails with PROCESSOR_FAILED when it returns parameters that contain themselves', async () => {
+    const error = await rejectedHandoffError(
+      buildHandoffPayload(defaultHandoffConfig(), conversation(), { reason: 'policy', parameters: declared }, {
+        processor: (p) => {
+          const crm: Record<string, unknown> = { tier: 'gold' };
+          crm.again = crm;
+          return { ...p, crm } as never;
+        },
+      }),
+    );
+    expect(errorShape(error)).toMatchObject({ code: 'PROCESSOR_FAILED', message: 'Invalid parameters returned by the event processor: $.parameters.crm.again: expected JSON, got an object that contains itself' });
   });
 
   it('fails with PROCESSOR_FAILED when it returns something that is not JSON parameters', async () => {

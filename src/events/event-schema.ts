@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { HandoffError, formatPath } from '../errors.js';
-import { cyclePath, withinStack } from '../json-cycles.js';
+import { HandoffError } from '../errors.js';
+import { parseHostJson } from '../json-cycles.js';
 import { handoffReasons } from '../payload/payload-schema.js';
 import { agentReturnReasons, type HandoffEvent } from '../../machines/handoff.types.js';
 
@@ -44,16 +44,7 @@ export const handoffEventTypes = handoffEventSchema.options.map((option) => opti
 
 /** Validates a host event; a bad one fails with `INVALID_EVENT` and the zod issues attached. */
 export function parseHandoffEvent(value: unknown): HandoffEvent {
-  const result = withinStack('INVALID_EVENT', 'handoff event', () => handoffEventSchema.safeParse(value));
+  const result = parseHostJson('INVALID_EVENT', 'handoff event', () => handoffEventSchema.safeParse(value));
   if (!result.success) throw HandoffError.fromZod('INVALID_EVENT', 'handoff event', result.error);
-  const event = result.data;
-  // z.json() passes an object that contains itself; JSON (and so the stored snapshot) cannot hold it.
-  const json = event.type === 'handoff.invoke' ? { key: 'parameters', value: event.parameters } : 'result' in event ? { key: 'result', value: event.result } : undefined;
-  const inner = json && cyclePath(json.value);
-  if (json && inner) {
-    const cycle = [json.key, ...inner];
-    const message = `${formatPath(cycle)}: expected JSON, got an object that contains itself`;
-    throw new HandoffError('INVALID_EVENT', `Invalid handoff event: ${message}`, [{ code: 'cycle', path: cycle, message }]);
-  }
-  return event;
+  return result.data;
 }

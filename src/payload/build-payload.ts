@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
-import { cyclePath, withinStack } from '../json-cycles.js';
+import { HandoffError, type HandoffIssue } from '../errors.js';
+import { parseHostJson } from '../json-cycles.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import type { HandoffEventConfig } from '../config/event-schema.js';
 import { assertPrerequisites } from '../config/prerequisites.js';
@@ -126,21 +126,9 @@ function maskParametersInto(to: HandoffParameters, from: HandoffParameters, mask
 /** Validates a conversation at the edge (`INVALID_INPUT` with zod's issues); the common case skips zod. */
 export function parseConversation(conversation: unknown): Conversation {
   // The fast reader returns what the schema would for the common case; the schema decides the rest.
-  const read = readConversation(conversation) ?? parsedConversation(conversation);
-  // The conversation is stored with the state; JSON cannot hold memory or context that contains itself.
-  for (const key of ['memory', 'context'] as const) {
-    const cycle = cyclePath(read[key]);
-    if (cycle) {
-      const path = [key, ...cycle];
-      const message = `${formatPath(path)}: expected JSON, got an object that contains itself`;
-      throw new HandoffError('INVALID_INPUT', `Invalid conversation: ${message}`, [{ code: 'cycle', path, message }]);
-    }
-  }
-  return read;
-}
-
-function parsedConversation(conversation: unknown): Conversation {
-  const parsed = withinStack('INVALID_INPUT', 'conversation', () => conversationSchema.safeParse(conversation));
+  const read = readConversation(conversation);
+  if (read !== undefined) return read;
+  const parsed = parseHostJson('INVALID_INPUT', 'conversation', () => conversationSchema.safeParse(conversation));
   if (!parsed.success) throw HandoffError.fromZod('INVALID_INPUT', 'conversation', parsed.error);
   return parsed.data;
 }
@@ -154,7 +142,7 @@ function parseInvocation(invocation: unknown): HandoffInvocation {
   }
   const read = readInvocation(invocation);
   if (read !== undefined) return read;
-  const parsed = handoffInvocationSchema.safeParse(invocation);
+  const parsed = parseHostJson('INVALID_PARAMETERS', 'handoff invocation', () => handoffInvocationSchema.safeParse(invocation));
   if (parsed.success) return parsed.data;
   const aboutParameters = parsed.error.issues.every((issue) => issue.path[0] === 'parameters' && issue.path.length > 1);
   throw HandoffError.fromZod(aboutParameters ? 'INVALID_PARAMETERS' : 'INVALID_INPUT', 'handoff invocation', parsed.error);
@@ -174,7 +162,7 @@ async function runProcessor(processor: HandoffEventProcessor, parameters: Handof
   const returned = result ?? copy;
   const read = readParameters(returned);
   if (read !== undefined) return read;
-  const checked = parametersSchema.safeParse(returned);
+  const checked = parseHostJson('PROCESSOR_FAILED', 'parameters returned by the event processor', () => parametersSchema.safeParse(returned), ['parameters']);
   if (!checked.success) {
     const issues = checked.error.issues.map((issue) => ({ ...issue, path: ['parameters', ...issue.path] }));
     throw new HandoffError('PROCESSOR_FAILED', 'The event processor returned parameters that are not a JSON object of JSON values, so nothing was sent.', issues);
