@@ -51,7 +51,7 @@ export async function evaluateWithJsonRulesEngine(
 }
 
 /** Picks the winner among rules that held: highest priority, then first in the file (never completion order). */
-export function pickDecision(rules: ConnectionRules, held: Iterable<number>): RouteDecision {
+function pickDecision(rules: ConnectionRules, held: Iterable<number>): RouteDecision {
   const candidates = [...held].map((index) => ({ index, priority: rules.rules[index]?.priority ?? 0 }));
   const winner = evaluationOrder(candidates)[0];
   const rule = winner && rules.rules[winner.index];

@@ -2,7 +2,7 @@ import { HandoffError, isHandoffError } from '../errors.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import type { ConnectionRules } from '../rules/rule-schema.js';
 import { compileRules } from './compile.js';
-import { compileExplainer, evaluateRules } from './compile-explain.js';
+import { compileExplainer, evaluateRules, type CompiledExplainer } from './compile-explain.js';
 import { Decision, DecisionScope } from './decision.js';
 import { dynamicFactSources, type DynamicFactOptions } from './dynamic-fact-sources.js';
 import type { RuleEvaluation } from './evaluation.js';
@@ -24,7 +24,7 @@ export interface Router {
 
 /**
  * Creates a router over a rule set. The rules are compiled once into closures for `route`, and
- * once into closures for `explain` that also record each condition's outcome and value seen and
+ * on the first `explain` into closures that also record each condition's outcome and value seen and
  * skip exactly the conditions json-rules-engine skips, so an explanation equals the one
  * json-rules-engine gives (a property test checks it); json-rules-engine itself is not run.
  * Facts are the top-level keys of the object given; a missing fact or path is `undefined`.
@@ -43,7 +43,9 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
   const validated = loadConnectionRules(rules);
   const sources = dynamicFactSources(options);
   const compiled = compileRules(validated);
-  const explainer = compileExplainer(validated);
+  // Compiled on first use: it costs more than `route`'s closures, and routers that never explain
+  // (`routing: { explain: false }`, the CLI's `route` without `--explain`) need not pay for it.
+  let explainer: CompiledExplainer | undefined;
   const noScope = new DecisionScope({ withinBusinessHours: undefined, agentsAvailable: undefined });
   // Without dynamic facts a decision runs synchronously from start to end, so one Decision is
   // reused; `busy` covers the odd facts getter that routes again while a decision runs.
@@ -89,6 +91,7 @@ export function createRouter(rules: ConnectionRules, options: RouterOptions = {}
       if (!isFacts(facts)) return Promise.reject(invalidFacts(facts));
       let evaluations: readonly RuleEvaluation[] | Promise<readonly RuleEvaluation[]>;
       try {
+        explainer ??= compileExplainer(validated);
         evaluations = evaluateRules(explainer, facts, explainer.usesDynamicFacts ? new DecisionScope(sources) : noScope);
       } catch (error) {
         return Promise.reject(asDecisionError(error));
