@@ -1,5 +1,5 @@
 import type { JsonValue } from '../payload/payload-schema.js';
-import { setOwn } from '../payload/set-own.js';
+import { setOwn } from '../set-own.js';
 import { maskCardNumbers, maskEmails, maskPhoneNumbers, mayHoldNumbers } from './detectors.js';
 
 /** An extra masking pattern: matches are replaced with `[<name>]`. */

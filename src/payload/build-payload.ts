@@ -18,7 +18,7 @@ import {
   type HandoffPayload,
 } from './payload-schema.js';
 import { fourDigitIsoTimestamp } from './iso-timestamp.js';
-import { setOwn } from './set-own.js';
+import { setOwn } from '../set-own.js';
 
 /** What an event processor sees besides the parameters. */
 export interface HandoffProcessorContext {

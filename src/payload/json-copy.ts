@@ -2,7 +2,7 @@
 // zod schema would (the same copy, the same verdict), or says "not sure" (`undefined`, `false`), and
 // the caller then lets zod decide; so nothing is rejected here, only handed on.
 import type { JsonValue } from './payload-schema.js';
-import { setOwn } from './set-own.js';
+import { setOwn } from '../set-own.js';
 
 /** Beyond this nesting the reader gives up and zod decides (zod also handles cycles and deep input). */
 const maxDepth = 64;

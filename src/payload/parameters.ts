@@ -2,7 +2,7 @@ import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
 import type { HandoffEventConfig, LlmParameter } from '../config/event-schema.js';
 import { evaluateTemplate, unresolvedIssue } from '../templates/template.js';
 import type { Conversation, JsonValue } from './payload-schema.js';
-import { setOwn } from './set-own.js';
+import { setOwn } from '../set-own.js';
 
 /** A parameters object: names to JSON values. */
 export type HandoffParameters = Record<string, JsonValue>;

@@ -1,6 +1,6 @@
 import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
 import type { JsonValue } from '../payload/payload-schema.js';
-import { setOwn } from '../payload/set-own.js';
+import { setOwn } from '../set-own.js';
 
 /** Path segments that never resolve, whatever the scope holds: they name the prototype machinery. */
 export const forbiddenTemplateSegments: readonly string[] = ['__proto__', 'constructor', 'prototype'];

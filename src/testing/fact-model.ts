@@ -3,7 +3,7 @@ import type { ConditionOperator, ConditionScalar, ConditionValue } from '../rule
 import { parsePropertyPath, resolvePropertyPath, type PathSegment } from '../rules/property-path.js';
 import type { Condition, ConnectionRules, FactCondition } from '../rules/rule-schema.js';
 import { valueAtPath } from '../routing/facts.js';
-import { setOwn } from '../payload/set-own.js';
+import { setOwn } from '../set-own.js';
 import type { Choices } from './choices.js';
 
 /** A place in the facts a condition reads: a fact, then the steps of its path. */

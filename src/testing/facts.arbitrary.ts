@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ConnectionRules } from '../rules/rule-schema.js';
 import { fromChoices, type Choices } from './choices.js';
-import { setOwn } from '../payload/set-own.js';
+import { setOwn } from '../set-own.js';
 import { buildFacts, factModel } from './fact-model.js';
 import { planGoal, reachesGoal, type Goal } from './goals.js';
 import { toRules, type RulesInput } from './rules-input.js';

@@ -1,5 +1,5 @@
 import type { RoutingFacts } from './facts.arbitrary.js';
-import { setOwn } from '../payload/set-own.js';
+import { setOwn } from '../set-own.js';
 
 /**
  * Removes what `keeps` does not need from a facts object: top-level facts first, then keys of
