@@ -1,13 +1,12 @@
 // Every command through the built bin with a reader that closes standard output before reading it all,
 // as `agent-handoff demo | head -1` does.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from './support/built-cli.js';
+import { builtBin, projectRoot } from './support/built-cli.js';
 
 /** Runs the bin with stdout piped into a reader that closes at once, so every write meets a closed pipe. */
 function runIntoClosedReader(args: readonly string[], stdin = '{"channel":"voice"}'): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(projectRoot, 'dist/src/cli/main.js'), ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [builtBin, ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout.destroy();
   child.stdin.end(stdin);
   let stderr = '';

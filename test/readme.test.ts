@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConnectionRules, loadHandoffConfig, postgresStoreMigration } from 'agent-handoff';
 import { scenarioSchema } from '../src/scenarios/scenario-schema.js';
+import { builtBin, projectRoot as root } from './support/built-cli.js';
 import { codeBlocks, transcript, withOutputAssertions } from './support/readme-blocks.js';
 
 // Every code block of the README runs here, so the documentation cannot drift from the code.
-const root = fileURLToPath(new URL('..', import.meta.url));
 const blocks = codeBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
 // Inside the package, so `import 'agent-handoff'` resolves to the built package by self-reference;
 // one folder per run, so two runs at once (two checkouts' CI, a watcher) do not delete each other's.
@@ -16,7 +15,7 @@ mkdirSync(join(root, 'test', '.readme'), { recursive: true });
 const scratch = mkdtempSync(join(root, 'test', '.readme', 'run-'));
 const bin = join(scratch, 'bin');
 mkdirSync(bin, { recursive: true });
-writeFileSync(join(bin, 'agent-handoff'), `#!/bin/sh\nexec "${process.execPath}" "${join(root, 'dist/src/cli/main.js')}" "$@"\n`);
+writeFileSync(join(bin, 'agent-handoff'), `#!/bin/sh\nexec "${process.execPath}" "${builtBin}" "$@"\n`);
 chmodSync(join(bin, 'agent-handoff'), 0o755);
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });

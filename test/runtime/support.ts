@@ -1,7 +1,7 @@
 // Shared pieces of the runtime tests: a manual clock whose timers belong to the runtime that set
 // them (so a "crashed" runtime's timers die with it), configs, rules, and recording helpers.
-import { readFileSync } from 'node:fs';
 import { defaultHandoffConfig } from '../../src/config/default-config.js';
+import { bundledDefaultRules } from '../../src/package-files.js';
 import type { HandoffConfig } from '../../src/config/config-schema.js';
 import type { ConversationInput } from '../../src/payload/payload-schema.js';
 import type { RuntimeClock } from '../../src/runtime/clock.js';
@@ -35,9 +35,9 @@ export const invoke = (extra: Record<string, unknown> = {}) =>
     parameters: { interactionSummary: 'Wants to dispute a card charge from last week.', sentiment: 'neutral', ...extra },
   }) as const;
 
-/** The project's default rules file. */
+/** The project's default rules file, as the package ships it. */
 export function defaultRules(): ConnectionRules {
-  return loadConnectionRules(JSON.parse(readFileSync(new URL('../../rules/default.json', import.meta.url), 'utf8')));
+  return bundledDefaultRules();
 }
 
 /** The default config with changes applied to a copy. */

@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { projectRoot as root } from './built-cli.js';
 
 /**
  * Builds `dist/` once so CLI tests and self-imports of `agent-handoff/...` run the shipped code.
