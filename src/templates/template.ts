@@ -1,5 +1,6 @@
 import { HandoffError, formatPath, type HandoffIssue } from '../errors.js';
 import type { JsonValue } from '../payload/payload-schema.js';
+import { deepFreeze } from '../deep-freeze.js';
 import { setOwn } from '../set-own.js';
 
 /** Path segments that never resolve, whatever the scope holds: they name the prototype machinery. */
@@ -53,11 +54,11 @@ const parsedTemplates = new Map<string, readonly TemplatePart[]>();
 const maxCachedTemplates = 256;
 const maxCachedTemplateLength = 4000;
 
-/** `parseTemplate(text)`, frozen and remembered, for evaluation; the parts are shared, so never handed out to callers. */
+/** `parseTemplate(text)`, remembered and frozen: the parts are shared, and `evaluateTemplate` hands out the unresolved ones. */
 function templateParts(text: string): readonly TemplatePart[] {
   const cached = parsedTemplates.get(text);
   if (cached !== undefined) return cached;
-  const parts = Object.freeze(parseTemplate(text).map((part) => Object.freeze(part.type === 'ref' ? { ...part, path: Object.freeze([...part.path]) } : part)));
+  const parts = Object.freeze(parseTemplate(text).map((part) => deepFreeze(part)));
   if (text.length <= maxCachedTemplateLength) {
     if (parsedTemplates.size >= maxCachedTemplates) parsedTemplates.clear();
     parsedTemplates.set(text, parts);
