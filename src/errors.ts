@@ -80,3 +80,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function formatIssue(issue: HandoffIssue): string {
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
+
+/** Runs `load`, putting the file's name in front of a `HandoffError` it throws (code and issues kept). */
+export function namingFile<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof HandoffError) throw new HandoffError(error.code, `${file}: ${error.message}`, error.issues, { cause: error });
+    throw error;
+  }
+}

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HandoffError } from './errors.js';
+import { namingFile } from './errors.js';
 import { loadConnectionRules } from './rules/load-rules.js';
 import type { ConnectionRules } from './rules/rule-schema.js';
 
@@ -13,16 +13,6 @@ let defaultRules: ConnectionRules | undefined;
 export function bundledDefaultRules(): ConnectionRules {
   defaultRules ??= namingFile('rules/default.json (bundled)', () => loadConnectionRules(JSON.parse(readFileSync(bundledFile('rules/default.json'), 'utf8'))));
   return defaultRules;
-}
-
-/** Runs `load`, putting the file's name in front of a `HandoffError` it throws (code and issues kept). */
-export function namingFile<T>(file: string, load: () => T): T {
-  try {
-    return load();
-  } catch (error) {
-    if (error instanceof HandoffError) throw new HandoffError(error.code, `${file}: ${error.message}`, error.issues, { cause: error });
-    throw error;
-  }
 }
 
 /** The package's root folder, found by walking up from this file (works from `src/` and `dist/src/`). */

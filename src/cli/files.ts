@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HandoffError } from '../errors.js';
-import { namingFile } from '../package-files.js';
+import { HandoffError, namingFile } from '../errors.js';
 import type { CliIo } from './command.js';
 
 // Where input files are read from: the working folder, and standard input for `-`.
