@@ -19,3 +19,13 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Deep-freezes every value of `record`, but not `record` itself. For the machine's context: every
+ * transition copies it with a spread, which V8 does about ten times slower from a frozen object, and
+ * the runtime never hands the context object itself out, only values read from it.
+ */
+export function freezeValues<T extends object>(record: T): T {
+  for (const key in record) deepFreeze(record[key]);
+  return record;
+}

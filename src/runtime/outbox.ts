@@ -52,6 +52,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   const toUser = (conversationId: string, sequence: number, at: number, message: UserMessageOut): void => {
+    // One object for the callback and every listener: read-only, as notifications are.
+    deepFreeze(message);
     if (onUserMessage) {
       // Not awaited: a host that sends the next event from its callback must not wait for this one.
       try {
@@ -112,8 +114,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
   return {
     flush(conversationId, entries) {
       for (const entry of entries) {
-        // Listeners and callbacks get the state the entry was raised in: read-only.
-        deepFreeze(entry);
         const { sequence, now: at } = entry.context;
         // The state these belong to is saved already: nothing here may fail the event.
         try {
