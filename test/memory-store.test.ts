@@ -1,33 +1,74 @@
-// The memory store keeps the runtime's latest snapshots as objects; what a caller loads must not tell.
+// The memory store keeps the runtime's latest states unencoded; what a caller loads must not tell.
 import { describe, expect, it } from 'vitest';
 import { isHandoffError } from '../src/errors.js';
-import { createMemoryStore, objectRowLimit } from '../src/runtime/store/memory-store.js';
+import { createMemoryStore, deferredRowLimit } from '../src/runtime/store/memory-store.js';
 import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
-import { isRuntimeSnapshot, markRuntimeSnapshot } from '../src/runtime/store/runtime-snapshot.js';
-import type { JsonValue } from '../src/runtime/store/store.js';
+import { stateSaverFor } from '../src/runtime/store/deferred-save.js';
+import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
 
-const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => markRuntimeSnapshot(sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra }));
+const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra });
 const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
 
-describe('memory store with runtime snapshots', () => {
-  it('sees the mark that other stores and JSON do not: a marked snapshot is a plain JSON object to them', () => {
-    const marked = runtimeSnapshot(1);
-    expect(isRuntimeSnapshot(marked)).toBe(true);
-    expect(Object.getPrototypeOf(marked)).toBe(Object.prototype);
-    expect(Object.keys(marked)).toEqual(['schemaVersion', 'state']);
-    expect(JSON.parse(JSON.stringify(marked))).toEqual({ schemaVersion: 2, state: { n: 1, nested: { list: [1, { deep: 'v1' }] } } });
-    expect(isRuntimeSnapshot({ ...marked })).toBe(false);
-    expect(isRuntimeSnapshot(structuredClone(marked))).toBe(false);
+/** Saves as the runtime does: deferred when the store offers it; counts how often each state was encoded. */
+function runtimeSaver(store: ConversationStore) {
+  const save = stateSaverFor(store);
+  const encoded: number[] = [];
+  return {
+    encoded,
+    save: (id: string, version: number, n: number, nextDeadline: number | null = null, extra: Record<string, JsonValue> = {}) =>
+      save(id, version, () => {
+        encoded.push(n);
+        return runtimeSnapshot(n, extra);
+      }, nextDeadline),
+  };
+}
+
+describe('memory store with the runtime’s deferred saves', () => {
+  it('encodes a state only when it is loaded or pushed out, so overwritten saves are never encoded', async () => {
+    const store = createMemoryStore();
+    const runtime = runtimeSaver(store);
+    for (let version = 0; version < 5; version++) expect(await runtime.save('c1', version, version)).toEqual({ ok: true, version: version + 1 });
+    expect(runtime.encoded).toEqual([]);
+    expect((await store.load('c1'))?.snapshot).toEqual(asPlainJson(runtimeSnapshot(4)));
+    expect(runtime.encoded).toEqual([4]);
+    await store.load('c1');
+    expect(runtime.encoded).toEqual([4]);
+  });
+
+  it('gives other stores, and a wrapper around a memory store, the encoded JSON through save', async () => {
+    const inner = createMemoryStore();
+    const writes: JsonValue[] = [];
+    const wrapper: ConversationStore = {
+      ...inner,
+      save: (id, version, write) => {
+        writes.push(write.snapshot);
+        return inner.save(id, version, write);
+      },
+    };
+    const runtime = runtimeSaver(wrapper);
+    await runtime.save('c1', 0, 1, 7);
+    expect(writes).toEqual([runtimeSnapshot(1)]);
+    expect(runtime.encoded).toEqual([1]);
+    expect(await inner.load('c1')).toMatchObject({ snapshot: asPlainJson(runtimeSnapshot(1)), version: 1, nextDeadline: 7 });
+  });
+
+  it('checks a deferred save as any other: compare-and-set, version and deadline', async () => {
+    const store = createMemoryStore();
+    const runtime = runtimeSaver(store);
+    await runtime.save('c1', 0, 1);
+    expect(await runtime.save('c1', 0, 2)).toEqual({ ok: false, code: 'VERSION_CONFLICT', expectedVersion: 0 });
+    await expect(runtime.save('c1', -1, 2)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(runtime.save('c1', 1, 2, Number.NaN)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await store.load('c1'))?.snapshot).toEqual(asPlainJson(runtimeSnapshot(1)));
   });
 
   it('loads every runtime snapshot back as saved, kept as an object or pushed out to JSON', async () => {
     const store = createMemoryStore();
-    const count = objectRowLimit * 3;
-    for (let n = 0; n < count; n++) {
-      expect(await store.save(`c${n}`, 0, { snapshot: runtimeSnapshot(n), nextDeadline: n })).toEqual({ ok: true, version: 1 });
-    }
-    // Overwrite every other one, so some rows hold their second snapshot as an object, some as text.
-    for (let n = 0; n < count; n += 2) await store.save(`c${n}`, 1, { snapshot: runtimeSnapshot(n + 1000), nextDeadline: null });
+    const runtime = runtimeSaver(store);
+    const count = deferredRowLimit * 3;
+    for (let n = 0; n < count; n++) expect(await runtime.save(`c${n}`, 0, n, n)).toEqual({ ok: true, version: 1 });
+    // Overwrite every other one, so some rows hold their second state unencoded, some as text.
+    for (let n = 0; n < count; n += 2) await runtime.save(`c${n}`, 1, n + 1000);
     for (let n = 0; n < count; n++) {
       const overwritten = n % 2 === 0;
       const loaded = await store.load(`c${n}`);
@@ -37,38 +78,40 @@ describe('memory store with runtime snapshots', () => {
         version: overwritten ? 2 : 1,
         nextDeadline: overwritten ? null : n,
       });
-      // A plain JSON copy, not the runtime's object.
-      expect(isRuntimeSnapshot(loaded?.snapshot)).toBe(false);
     }
     expect(store.size).toBe(count);
+    // Each state encoded at most once: the overwritten first saves of the even rows kept unencoded never were.
+    expect(new Set(runtime.encoded).size).toBe(runtime.encoded.length);
   });
 
-  it('gives a fresh copy of a snapshot still kept as an object', async () => {
+  it('gives a fresh copy of a state still kept unencoded', async () => {
     const store = createMemoryStore();
-    await store.save('c1', 0, { snapshot: runtimeSnapshot(1), nextDeadline: null });
+    await runtimeSaver(store).save('c1', 0, 1);
     const first = (await store.load('c1'))?.snapshot as { state: { nested: { list: unknown[] } } };
     first.state.nested.list.push('changed');
     expect((await store.load('c1'))?.snapshot).toEqual(asPlainJson(runtimeSnapshot(1)));
   });
 
-  it('reports a runtime snapshot that is not JSON for that conversation alone, losing no other', async () => {
+  it('reports a runtime state that is not JSON for that conversation alone, losing no other', async () => {
     const store = createMemoryStore();
-    await store.save('broken', 0, { snapshot: runtimeSnapshot(0, { big: 1n as unknown as JsonValue }), nextDeadline: 5 });
-    // Enough later saves to push the broken row out of the objects: that must not fail them.
-    for (let n = 1; n <= objectRowLimit + 1; n++) expect((await store.save(`c${n}`, 0, { snapshot: runtimeSnapshot(n), nextDeadline: null })).ok).toBe(true);
+    const runtime = runtimeSaver(store);
+    await runtime.save('broken', 0, 0, 5, { big: 1n as unknown as JsonValue });
+    // Enough later saves to push the broken row out of the unencoded ones: that must not fail them.
+    for (let n = 1; n <= deferredRowLimit + 1; n++) expect((await runtime.save(`c${n}`, 0, n)).ok).toBe(true);
     const error = await store.load('broken').then(() => undefined, (reason: unknown) => reason);
     expect(isHandoffError(error, 'CORRUPT_SNAPSHOT')).toBe(true);
     expect((error as Error).message).toContain('"broken"');
     expect(await store.listDue(10)).toEqual([{ conversationId: 'broken', nextDeadline: 5 }]);
-    expect((await store.load(`c${objectRowLimit}`))?.snapshot).toEqual(asPlainJson(runtimeSnapshot(objectRowLimit)));
+    expect((await store.load(`c${deferredRowLimit}`))?.snapshot).toEqual(asPlainJson(runtimeSnapshot(deferredRowLimit)));
   });
 
   it('forgets a deleted conversation and takes no more calls once closed', async () => {
     const store = createMemoryStore();
-    await store.save('c1', 0, { snapshot: runtimeSnapshot(1), nextDeadline: null });
+    const runtime = runtimeSaver(store);
+    await runtime.save('c1', 0, 1);
     expect(await store.delete('c1', 1)).toBe(true);
     expect(await store.load('c1')).toBeUndefined();
-    expect((await store.save('c1', 0, { snapshot: runtimeSnapshot(2), nextDeadline: null })).ok).toBe(true);
+    expect((await runtime.save('c1', 0, 2)).ok).toBe(true);
     await store.close();
     const error = await store.load('c1').then(() => undefined, (reason: unknown) => reason);
     expect(isHandoffError(error, 'RUNTIME_CLOSED')).toBe(true);

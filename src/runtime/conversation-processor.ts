@@ -20,12 +20,13 @@ import type { ConversationHost } from './conversation-host.js';
 import type { RuntimeClock } from './clock.js';
 import { encodeConversation } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
-import { deepFreeze } from '../deep-freeze.js';
+import { deepFreeze, freezeValues } from '../deep-freeze.js';
 import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
 import { isRedelivery, rememberEventId } from './recent-event-ids.js';
 import type { RuntimeLogger } from './runtime-options.js';
+import { stateSaverFor } from './store/deferred-save.js';
 import { versionConflictError, type ConversationStore } from './store/store.js';
 
 /** What a mailbox task does to a conversation. */
@@ -69,20 +70,19 @@ type Run = (conversationId: string, input: unknown, control: Effect) => Promise<
 
 /** Creates the processor. */
 export function createConversationProcessor(options: ProcessorOptions): ConversationProcessor {
-  const { store, registry, executors, outbox, clock, logger } = options;
+  const { registry, executors, outbox, clock, logger } = options;
+  const saveState = stateSaverFor(options.store);
 
   /** Saves the host's state with compare-and-set, then lets its host actions out. */
   const commit = async (host: ConversationHost): Promise<void> => {
     const next = host.nextDeadlineAt();
     const snapshot = host.snapshot();
     const persisted = host.persisted();
-    // Saved, it is handed out (views, notifications, adapters) and kept as is by the memory store.
-    deepFreeze(persisted.context);
+    // Saved, its values are handed out (views, notifications, adapters) and kept as is by the memory store.
+    freezeValues(persisted.context);
     deepFreeze(persisted.value);
-    const result = await store.save(host.conversationId, host.version, {
-      snapshot: encodeConversation(persisted, host.recentEventIds),
-      nextDeadline: next,
-    });
+    const recentEventIds = host.recentEventIds;
+    const result = await saveState(host.conversationId, host.version, () => encodeConversation(persisted, recentEventIds), next);
     if (!result.ok) throw new SaveConflict(`conversation ${host.conversationId} changed since version ${host.version}`);
     host.version = result.version;
     host.savedSnapshot = snapshot;
@@ -121,19 +121,27 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   };
 
   /** Waits until an effect XState awaits has been reacted to, one was aborted, or `deadline` passes. */
-  const wake = (effects: readonly Effect[], deadline: number | null): Promise<'effect' | 'deadline'> => {
-    const finished = effects.map((effect) => effect.finishedPromise().then(() => 'effect' as const));
-    if (deadline === null) return Promise.race(finished);
-    let timer: unknown;
-    const passed = new Promise<'deadline'>((resolve) => {
-      timer = clock.setTimeout(() => {
-        resolve('deadline');
-      }, Math.max(0, deadline - clock.now()));
+  const wake = (effects: readonly Effect[], deadline: number | null): Promise<'effect' | 'deadline'> =>
+    new Promise((resolve) => {
+      let timer: unknown;
+      let woken = false;
+      const wakeFor = (reason: 'effect' | 'deadline'): void => {
+        if (woken) return;
+        woken = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
+        resolve(reason);
+      };
+      if (deadline !== null) {
+        timer = clock.setTimeout(() => {
+          wakeFor('deadline');
+        }, Math.max(0, deadline - clock.now()));
+      }
+      // Armed first: an effect finished already wakes at once, and clears the timer.
+      const onEffect = (): void => {
+        wakeFor('effect');
+      };
+      for (const effect of effects) effect.whenFinished(onEffect);
     });
-    return Promise.race([...finished, passed]).finally(() => {
-      clock.clearTimeout(timer);
-    });
-  };
 
   /**
    * Runs the steps the last event started until none is left, each write after a checkpoint. A step
@@ -141,10 +149,10 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
    */
   const drive = async (host: ConversationHost, checkpoint: () => Promise<void>, onWrite: (result: WriteResult) => void): Promise<void> => {
     let firedDeadline: number | null = null;
-    for (;;) {
-      const fresh = host.effects.filter((effect) => effect.status === 'new' && !effect.aborted);
-      if (fresh.some((effect) => effect.write)) await checkpoint();
-      for (const effect of fresh) run(host, effect, onWrite);
+    while (host.effects.length > 0) {
+      const fresh = freshEffects(host.effects);
+      if (fresh.write) await checkpoint();
+      for (const effect of fresh.effects) run(host, effect, onWrite);
       removeFinished(host.effects);
       if (host.effects.length === 0) return;
       const deadline = host.nextDeadlineAt();
@@ -256,6 +264,18 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       }
     },
   };
+}
+
+/** The effects not run yet, and whether one of them is a write (which waits for a checkpoint). */
+function freshEffects(effects: readonly Effect[]): { effects: Effect[]; write: boolean } {
+  const fresh: Effect[] = [];
+  let write = false;
+  for (const effect of effects) {
+    if (effect.status !== 'new' || effect.aborted) continue;
+    fresh.push(effect);
+    write ||= effect.write;
+  }
+  return { effects: fresh, write };
 }
 
 function removeFinished(effects: Effect[]): void {

@@ -7,9 +7,9 @@ import type { HandoffContext, HandoffEventSettings } from '../../machines/handof
 import type { LifecycleSettings } from '../config/lifecycle-schema.js';
 import type { Conversation } from '../payload/payload-schema.js';
 import type { RecentEventIds } from './recent-event-ids.js';
-import { deepFreeze } from '../deep-freeze.js';
+import { deepFreeze, freezeValues } from '../deep-freeze.js';
+import { copyContext } from './context-copy.js';
 import { openSnapshot, sealSnapshot } from './snapshot-envelope.js';
-import { markRuntimeSnapshot } from './store/runtime-snapshot.js';
 import type { JsonValue } from './store/store.js';
 
 /** A persisted XState snapshot of the handoff machine, as `getPersistedSnapshot` returns it. */
@@ -72,8 +72,7 @@ export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEve
   const machine = { ...rest, context: compact, ...(stored ? { children: stored } : {}), ...(isEmpty(historyValue) ? {} : { historyValue }) };
   // The snapshot is JSON by construction (the machine's context holds only JSON data).
   const state = { machine: machine as unknown as JsonValue, recentEventIds: [...recentEventIds] };
-  // Marked as the runtime's own, so the memory store may keep it without serializing every save.
-  return markRuntimeSnapshot(sealSnapshot(state));
+  return sealSnapshot(state);
 }
 
 /** The running invocations, the explanation left out of their inputs (the enqueue step's carries one). */
@@ -120,12 +119,12 @@ function parseState(state: JsonValue, shared: SharedContext): DecodedConversatio
   Object.assign(full, context, { settings: shared.settings, event: shared.eventFor(context.conversation as unknown as Conversation) });
   const snapshot = {
     ...machine,
-    context: full as unknown as HandoffContext,
+    context: copyContext(full as unknown as HandoffContext),
     children: (machine.children ?? {}) as Record<string, unknown>,
     historyValue: (machine.historyValue ?? {}) as Record<string, unknown>,
   } as PersistedHandoffSnapshot;
   // Read-only from the start, as a saved state is (src/deep-freeze.ts).
-  deepFreeze(snapshot.context);
+  freezeValues(snapshot.context);
   deepFreeze(snapshot.value);
   return { snapshot, recentEventIds: ids };
 }

@@ -33,12 +33,19 @@ export function asAdapterError(operation: string, error: unknown): HandoffError 
   return new HandoffError('ADAPTER_FAILED', `${operation} failed: ${reason}`, [], { cause: error });
 }
 
+/** An adapter's answer as a promise, whether it returned one or (against its type) a plain value. */
+const answer = <T>(value: T | PromiseLike<T>): Promise<T> => Promise.resolve(value);
+
 /** Runs an adapter call so that a synchronous throw is a rejection like any other, typed. */
-async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
+function call<T>(operation: string, run: () => T | PromiseLike<T>): Promise<T> {
+  const typed = (error: unknown): never => {
     throw asAdapterError(operation, error);
+  };
+  try {
+    // Not an async function: each step saves the two promises an async wrapper costs.
+    return Promise.resolve(run()).then(undefined, typed);
+  } catch (error) {
+    return Promise.reject(asAdapterError(operation, error));
   }
 }
 
@@ -53,8 +60,8 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
       }),
 
     deliverToAutomationNode: (conversationId, input, control) =>
-      call('Delivery to the automation node', async () => {
-        const receipt = await deps.automationNode.deliver({
+      call('Delivery to the automation node', () =>
+        answer(deps.automationNode.deliver({
           conversationId,
           sequence: input.sequence,
           idempotencyKey: deliveryIdempotencyKey(conversationId, input.sequence),
@@ -63,26 +70,25 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
           get signal() {
             return control.signal;
           },
-        });
-        return { acknowledged: receipt.acknowledged };
-      }),
+        })).then((receipt) => ({ acknowledged: receipt.acknowledged })),
+      ),
 
     routeHandoff: (_id, input) =>
-      call('Routing', async () => {
-        const decision = await router.route(input.payload);
-        const explanation = deps.explain ? await router.explain(input.payload) : null;
-        return { decision, explanation };
-      }),
+      call('Routing', () =>
+        router.route(input.payload).then((decision) =>
+          deps.explain ? router.explain(input.payload).then((explanation) => ({ decision, explanation })) : { decision, explanation: null },
+        ),
+      ),
 
     checkBusinessHours: (_id, input) =>
-      call('The business-hours check', async () => ({ open: (await desk.checkBusinessHours({ params: input.target, at: input.at })).open })),
+      call('The business-hours check', () => answer(desk.checkBusinessHours({ params: input.target, at: input.at })).then((hours) => ({ open: hours.open }))),
 
     checkAgentAvailability: (_id, input) =>
-      call('The agent-availability check', async () => ({ available: (await desk.checkAvailability({ params: input.target, at: input.at })).available })),
+      call('The agent-availability check', () => answer(desk.checkAvailability({ params: input.target, at: input.at })).then((availability) => ({ available: availability.available }))),
 
     enqueueForAgent: (conversationId, input) =>
-      call('Queueing for a live agent', async () => {
-        const placement = await desk.enqueue({
+      call('Queueing for a live agent', () =>
+        answer(desk.enqueue({
           conversationId,
           params: input.target,
           scope: input.scope,
@@ -90,9 +96,8 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
           transcript: input.transcript,
           sequence: input.sequence,
           idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, `enqueue:${input.scope}`),
-        });
-        return checkedPlacement(placement);
-      }),
+        })).then(checkedPlacement),
+      ),
 
     cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason)),
 

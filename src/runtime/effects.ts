@@ -47,8 +47,11 @@ export interface Effect extends EffectControl {
   /** The promise XState awaits; made on first use, so the direct path never pays for it. */
   readonly promise: Promise<unknown>;
   settle(outcome: EffectOutcome): void;
-  /** Resolves once the effect is finished: reacted to, or aborted. */
-  finishedPromise(): Promise<void>;
+  /**
+   * Calls `waiter` once the effect is finished (reacted to, or aborted), at once if it is. One
+   * waiter at a time, the runtime's drive loop: a later call replaces an earlier one.
+   */
+  whenFinished(waiter: () => void): void;
 }
 
 /** The key of an invocation: the same for the same step of the same handoff in every process. */
@@ -85,7 +88,7 @@ class Invocation implements Effect {
   private resolvePending: ((value: unknown) => void) | undefined;
   private rejectPending: ((error: unknown) => void) | undefined;
   private wakeWaiter: (() => void) | undefined;
-  private finishing: Promise<void> | undefined;
+  private listeningForAbort = false;
 
   constructor(
     readonly name: EffectName,
@@ -151,19 +154,19 @@ class Invocation implements Effect {
     if (this.react?.(outcome)) this.finish();
   }
 
-  finishedPromise(): Promise<void> {
-    this.finishing ??= new Promise<void>((resolve) => {
-      if (this.finished) {
-        resolve();
-        return;
-      }
-      this.wakeWaiter = resolve;
+  whenFinished(waiter: () => void): void {
+    if (this.finished) {
+      waiter();
+      return;
+    }
+    this.wakeWaiter = waiter;
+    if (this.xstateSignal && !this.listeningForAbort) {
       // One listener per effect, for its lifetime: an aborted step may never settle.
-      this.xstateSignal?.addEventListener('abort', () => {
-        resolve();
+      this.listeningForAbort = true;
+      this.xstateSignal.addEventListener('abort', () => {
+        this.wake();
       }, { once: true });
-    });
-    return this.finishing;
+    }
   }
 
   private finish(): void {

@@ -8,6 +8,7 @@ import { handoffOutput, timersStarted, timersStopped } from '../../../machines/h
 import type { HandoffContext, HandoffEvent, NoticeKind, TimerName, UserMessage } from '../../../machines/handoff.types.js';
 import type { PersistedHandoffSnapshot } from '../conversation-record.js';
 import type { EffectName } from '../effects.js';
+import { copyContext } from '../context-copy.js';
 import type { OutboxEntry } from '../provided-machine.js';
 
 /** An event the direct path takes: a host event, or the done event of an invocation. */
@@ -50,8 +51,8 @@ export class DirectStep {
    * in a row: nobody can tell them apart until an action captures the context, which ends the row.
    */
   assign(update: Partial<HandoffContext>): this {
-    if (this.ownsContext) Object.assign(this.context, update);
-    else this.context = { ...this.context, ...update };
+    if (!this.ownsContext) this.context = copyContext(this.context);
+    Object.assign(this.context, update);
     this.ownsContext = true;
     return this;
   }
@@ -115,3 +116,4 @@ export class DirectStep {
     return { snapshot: { status: 'done', output: handoffOutput(this.context), error: undefined, value: 'ended', historyValue: {}, context: this.context, children: this.children }, actions: this.actions, invoked: this.invoked };
   }
 }
+

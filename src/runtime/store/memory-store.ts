@@ -13,20 +13,20 @@ import {
   type SaveResult,
   type StoredConversation,
 } from './store.js';
-import { isRuntimeSnapshot } from './runtime-snapshot.js';
+import { offerDeferredSave } from './deferred-save.js';
 
-/** How many of the conversations the runtime saved last keep its snapshot object instead of JSON text. */
-export const objectRowLimit = 256;
+/** How many of the conversations the runtime saved last keep its state unencoded instead of JSON text. */
+export const deferredRowLimit = 256;
 
 /**
  * One stored row. Its snapshot is JSON text, so no caller's object outlives a save, except in the
- * rows the runtime saved most recently: those keep the runtime's own immutable snapshot until a load
- * needs a copy or newer saves push them out. A conversation saves several times within milliseconds,
- * so most of those snapshots are replaced before they would have been serialized.
+ * rows the runtime saved most recently: those keep the runtime's encoder of its immutable state until
+ * a load needs a copy or newer saves push them out (src/runtime/store/deferred-save.ts). A
+ * conversation saves several times within milliseconds, so most of those are replaced unencoded.
  */
 interface MemoryRow {
-  /** JSON text, or the runtime's own snapshot object (never a string: a runtime snapshot is an object). */
-  content: string | JsonValue;
+  /** JSON text, or the runtime's encoder of the state it saved. */
+  content: string | (() => JsonValue);
   readonly version: number;
   readonly nextDeadline: number | null;
 }
@@ -40,8 +40,8 @@ export interface MemoryConversationStore extends ConversationStore {
 /**
  * Creates the default store: conversations in a `Map`, snapshots kept as JSON strings, so it
  * behaves like a durable store (every load is a fresh copy) and an idle conversation costs a
- * string, not an object graph. The last few hundred snapshots the runtime saved stay objects until
- * they are loaded or pushed out, which spares serializing the many that are overwritten within a
+ * string, not an object graph. The last few hundred states the runtime saved stay unencoded until
+ * they are loaded or pushed out, which spares encoding the many that are overwritten within a
  * lifecycle. Saves are atomic because each runs without awaiting.
  * `listDue` scans every row (O(n log n)); it is meant for start-up recovery, not a hot loop.
  *
@@ -51,31 +51,46 @@ export interface MemoryConversationStore extends ConversationStore {
  */
 export function createMemoryStore(): MemoryConversationStore {
   const rows = new Map<string, MemoryRow>();
-  // The rows holding an object, oldest save first.
-  const objectRows = new Map<string, MemoryRow>();
+  // The rows holding an encoder, oldest save first.
+  const deferredRows = new Map<string, MemoryRow>();
   let closed = false;
 
-  /** The row's JSON text, serializing a kept object once (it then stops being one). */
+  /** The row's JSON text, encoding and serializing a deferred state once (it then stops being one). */
   const textOf = (conversationId: string, row: MemoryRow): string => {
-    objectRows.delete(conversationId);
-    if (typeof row.content !== 'string') row.content = serializeSnapshot(conversationId, row.content);
+    deferredRows.delete(conversationId);
+    if (typeof row.content !== 'string') row.content = serializeSnapshot(conversationId, row.content());
     return row.content;
   };
 
   const pushOutOldest = (): void => {
-    const [conversationId, row] = objectRows.entries().next().value as [string, MemoryRow];
+    const [conversationId, row] = deferredRows.entries().next().value as [string, MemoryRow];
     try {
       textOf(conversationId, row);
     } catch {
-      // Not JSON after all, against the runtime's promise: the row keeps its object, and its next load reports it for that conversation alone.
+      // Not JSON after all, against the runtime's promise: the row keeps its encoder, and its next load reports it for that conversation alone.
     }
+  };
+
+  /** Writes a row with compare-and-set; `content` is JSON text or the runtime's encoder. */
+  const put = (conversationId: string, expectedVersion: number, content: MemoryRow['content'], nextDeadline: number | null): SaveResult => {
+    const current = rows.get(conversationId)?.version ?? 0;
+    if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
+    const version = expectedVersion + 1;
+    const row: MemoryRow = { content, version, nextDeadline };
+    rows.set(conversationId, row);
+    deferredRows.delete(conversationId);
+    if (typeof content !== 'string') {
+      deferredRows.set(conversationId, row);
+      if (deferredRows.size > deferredRowLimit) pushOutOldest();
+    }
+    return { ok: true, version };
   };
 
   const open = (): void => {
     if (closed) throw storeClosedError();
   };
 
-  return {
+  const store: MemoryConversationStore = {
     get size() {
       return rows.size;
     },
@@ -100,17 +115,7 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         assertExpectedVersion(expectedVersion);
         assertDeadline(write.nextDeadline);
-        const kept = isRuntimeSnapshot(write.snapshot);
-        const content = kept ? write.snapshot : serializeSnapshot(conversationId, write.snapshot);
-        const current = rows.get(conversationId)?.version ?? 0;
-        if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
-        const version = expectedVersion + 1;
-        const row: MemoryRow = { content, version, nextDeadline: write.nextDeadline };
-        rows.set(conversationId, row);
-        objectRows.delete(conversationId);
-        if (kept) objectRows.set(conversationId, row);
-        if (objectRows.size > objectRowLimit) pushOutOldest();
-        return { ok: true, version };
+        return put(conversationId, expectedVersion, serializeSnapshot(conversationId, write.snapshot), write.nextDeadline);
       });
     },
 
@@ -136,7 +141,7 @@ export function createMemoryStore(): MemoryConversationStore {
         open();
         const row = rows.get(conversationId);
         if (!row || (expectedVersion !== undefined && row.version !== expectedVersion)) return false;
-        objectRows.delete(conversationId);
+        deferredRows.delete(conversationId);
         return rows.delete(conversationId);
       });
     },
@@ -144,10 +149,19 @@ export function createMemoryStore(): MemoryConversationStore {
     close(): Promise<void> {
       closed = true;
       rows.clear();
-      objectRows.clear();
+      deferredRows.clear();
       return Promise.resolve();
     },
   };
+  offerDeferredSave(store, (conversationId, expectedVersion, encode, nextDeadline) =>
+    attempt(() => {
+      open();
+      assertExpectedVersion(expectedVersion);
+      assertDeadline(nextDeadline);
+      return put(conversationId, expectedVersion, encode, nextDeadline);
+    }),
+  );
+  return store;
 }
 
 /** Orders due rows by deadline, then by id in code-unit order. */

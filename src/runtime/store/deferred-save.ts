@@ -1,0 +1,25 @@
+// How the runtime hands its state to the memory store without encoding it. A conversation saves
+// several times within milliseconds (seven in a full lifecycle), and each save would compact, seal
+// and, for the memory store, serialize the state. The memory store instead keeps the encoder and runs
+// it only when the row is loaded or pushed out, so the saves a lifecycle overwrites cost nothing.
+// Every other store, and any wrapper around a memory store, gets the encoded JSON through `save`.
+import type { ConversationStore, JsonValue, SaveResult } from './store.js';
+
+/**
+ * Saves a conversation's state with compare-and-set, given as the function that encodes it to its
+ * snapshot JSON. `encode` reads immutable state only: it gives the same JSON whenever it runs.
+ */
+export type StateSave = (conversationId: string, expectedVersion: number, encode: () => JsonValue, nextDeadline: number | null) => Promise<SaveResult>;
+
+// Keyed by the store object itself, so a wrapper (another object) gets plain saves.
+const deferredSaves = new WeakMap<ConversationStore, StateSave>();
+
+/** Lets the runtime save to `store` through `save` instead of `store.save` (the memory store does, for itself). */
+export function offerDeferredSave(store: ConversationStore, save: StateSave): void {
+  deferredSaves.set(store, save);
+}
+
+/** How the runtime saves to `store`: deferred when the store offers it, otherwise encoded at once. */
+export function stateSaverFor(store: ConversationStore): StateSave {
+  return deferredSaves.get(store) ?? ((conversationId, expectedVersion, encode, nextDeadline) => store.save(conversationId, expectedVersion, { snapshot: encode(), nextDeadline }));
+}
