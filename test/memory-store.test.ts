@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { isHandoffError } from '../src/errors.js';
 import { createMemoryStore, deferredRowLimit } from '../src/runtime/store/memory-store.js';
 import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
-import { stateSaverFor } from '../src/runtime/store/deferred-save.js';
+import { deferredSaveOf, type StateSave } from '../src/runtime/store/deferred-save.js';
 import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
 
 const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra });
 const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
 
-/** Saves as the runtime does: deferred when the store offers it; counts how often each state was encoded. */
+/** Saves as the runtime does (deferred when the store offers it, else through save); counts how often each state was encoded. */
 function runtimeSaver(store: ConversationStore) {
-  const save = stateSaverFor(store);
+  const save: StateSave = deferredSaveOf(store) ?? ((id, version, encode, nextDeadline) => store.save(id, version, { snapshot: encode(), nextDeadline }));
   const encoded: number[] = [];
   return {
     encoded,
@@ -45,6 +45,8 @@ describe('memory store with the runtime’s deferred saves', () => {
         return inner.save(id, version, write);
       },
     };
+    expect(deferredSaveOf(inner)).toBeTypeOf('function');
+    expect(deferredSaveOf(wrapper)).toBeUndefined();
     const runtime = runtimeSaver(wrapper);
     await runtime.save('c1', 0, 1, 7);
     expect(writes).toEqual([runtimeSnapshot(1)]);

@@ -6,7 +6,8 @@ import { createSimulatedDesk } from '../src/runtime/live-agents/simulated-desk.j
 import type { HandoffNotification } from '../src/runtime/notifications.js';
 import type { HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
-import type { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import type { ConversationStore } from '../src/runtime/store/store.js';
 import { chat, invoke, manualDeskRuntime } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
@@ -60,6 +61,26 @@ describe('the state the runtime hands out is read-only', () => {
     await runtime.send('c1', { type: 'user.left', how: 'left' });
     expect(seen).toEqual(['ended']);
     expect(logged.map((entry) => entry.message)).toEqual(['A notification listener threw']);
+  });
+
+  it('refuses a store that edits the snapshot it is given, so the conversation in memory stays as it was', async () => {
+    const inner = createMemoryStore();
+    let meddle = true;
+    const meddling: ConversationStore = {
+      ...inner,
+      save: (id, version, write) => {
+        const context = (write.snapshot as { state: { machine: { context: { conversation: { memory: Record<string, unknown> } } } } }).state.machine.context;
+        if (meddle) context.conversation.memory.injected = true;
+        return inner.save(id, version, write);
+      },
+    };
+    const { runtime } = runtimeWith({ store: meddling });
+    await expect(runtime.start('c1', chat())).rejects.toThrow(TypeError);
+    meddle = false;
+    await runtime.start('c1', chat());
+    const view = await runtime.send('c1', invoke());
+    expect(view.state).toBe('queued.waiting');
+    expect((await storedContext(inner, 'c1')).context.conversation).not.toHaveProperty('memory.injected');
   });
 
   it('fails the step of an adapter that changes its input in place, to the machine’s fallback, with the payload intact', async () => {

@@ -26,8 +26,8 @@ import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
 import { isRedelivery, rememberEventId } from './recent-event-ids.js';
 import type { RuntimeLogger } from './runtime-options.js';
-import { stateSaverFor } from './store/deferred-save.js';
-import { versionConflictError, type ConversationStore } from './store/store.js';
+import { deferredSaveOf } from './store/deferred-save.js';
+import { versionConflictError, type ConversationStore, type SaveResult } from './store/store.js';
 
 /** What a mailbox task does to a conversation. */
 export type ConversationWork =
@@ -70,19 +70,24 @@ type Run = (conversationId: string, input: unknown, control: Effect) => Promise<
 
 /** Creates the processor. */
 export function createConversationProcessor(options: ProcessorOptions): ConversationProcessor {
-  const { registry, executors, outbox, clock, logger } = options;
-  const saveState = stateSaverFor(options.store);
+  const { store, registry, executors, outbox, clock, logger } = options;
+  const deferredSave = deferredSaveOf(store);
 
   /** Saves the host's state with compare-and-set, then lets its host actions out. */
   const commit = async (host: ConversationHost): Promise<void> => {
     const next = host.nextDeadlineAt();
     const snapshot = host.snapshot();
     const persisted = host.persisted();
-    // Saved, its values are handed out (views, notifications, adapters) and kept as is by the memory store.
-    freezeValues(persisted.context);
-    deepFreeze(persisted.value);
     const recentEventIds = host.recentEventIds;
-    const result = await saveState(host.conversationId, host.version, () => encodeConversation(persisted, recentEventIds), next);
+    const encode = () => encodeConversation(persisted, recentEventIds);
+    let result: SaveResult;
+    if (deferredSave) {
+      result = await deferredSave(host.conversationId, host.version, encode, next);
+    } else {
+      // The snapshot holds the conversation's own values: read-only, so no store can rewrite the live state through it.
+      freezeValues(persisted.context);
+      result = await store.save(host.conversationId, host.version, { snapshot: encode(), nextDeadline: next });
+    }
     if (!result.ok) throw new SaveConflict(`conversation ${host.conversationId} changed since version ${host.version}`);
     host.version = result.version;
     host.savedSnapshot = snapshot;

@@ -7,7 +7,6 @@ import type { HandoffContext, HandoffEventSettings } from '../../machines/handof
 import type { LifecycleSettings } from '../config/lifecycle-schema.js';
 import type { Conversation } from '../payload/payload-schema.js';
 import type { RecentEventIds } from './recent-event-ids.js';
-import { deepFreeze, freezeValues } from '../deep-freeze.js';
 import { copyContext } from './context-copy.js';
 import { openSnapshot, sealSnapshot } from './snapshot-envelope.js';
 import type { JsonValue } from './store/store.js';
@@ -123,9 +122,6 @@ function parseState(state: JsonValue, shared: SharedContext): DecodedConversatio
     children: (machine.children ?? {}) as Record<string, unknown>,
     historyValue: (machine.historyValue ?? {}) as Record<string, unknown>,
   } as PersistedHandoffSnapshot;
-  // Read-only from the start, as a saved state is (src/deep-freeze.ts).
-  freezeValues(snapshot.context);
-  deepFreeze(snapshot.value);
   return { snapshot, recentEventIds: ids };
 }
 

@@ -4,6 +4,7 @@ import type { StateValue } from 'xstate';
 import { aiMayRespond, conversationOwner, nextDeadline, stateKey, type ConversationOwner, type HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
 import type { HandoffEnd, HandoffFailure, IgnoredEvent, QueueScope, ReturnToAi, TimerName } from '../../machines/handoff.types.js';
 import type { Target } from '../routing/target-schema.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 /** The user's place in the live-agent queue, while queued. */
 export interface QueueView {
@@ -58,7 +59,11 @@ export interface ConversationView {
   readonly redelivered: boolean;
 }
 
-/** Builds the view of a snapshot (live or persisted). */
+/**
+ * Builds the view of a snapshot (live or persisted). What it shares with the conversation's state is
+ * frozen here, where it leaves the runtime, so a host that edits a view fails at the edit instead of
+ * rewriting the conversation (src/deep-freeze.ts).
+ */
 export function conversationView(conversationId: string, version: number, snapshot: HandoffSnapshotLike, redelivered = false): ConversationView {
   const { context } = snapshot;
   const queue = context.queue;
@@ -66,20 +71,20 @@ export function conversationView(conversationId: string, version: number, snapsh
     conversationId,
     version,
     state: stateKey(snapshot.value),
-    value: snapshot.value,
+    value: deepFreeze(snapshot.value),
     status: snapshot.status as ConversationStatus,
     owner: conversationOwner(snapshot),
     aiMayRespond: aiMayRespond(snapshot),
     sequence: context.sequence,
-    target: context.handoff?.decision?.target ?? null,
+    target: deepFreeze(context.handoff?.decision?.target ?? null),
     rule: context.handoff?.decision?.rule ?? null,
     agentId: context.agentId,
     queue: queue ? { scope: queue.scope, position: queue.position, estimatedWaitSeconds: queue.estimatedWaitSeconds, offerMade: queue.offerMade } : null,
     timestamps: { updatedAt: context.now, queuedAt: queue?.enteredAt ?? null, nextDeadline: snapshot.status === 'active' ? nextDeadline(snapshot) : null },
-    ignored: context.ignored,
-    failure: context.failure,
-    returned: context.returned,
-    ended: context.ended,
+    ignored: deepFreeze(context.ignored),
+    failure: deepFreeze(context.failure),
+    returned: deepFreeze(context.returned),
+    ended: deepFreeze(context.ended),
     redelivered,
   };
 }

@@ -19,7 +19,7 @@ export function offerDeferredSave(store: ConversationStore, save: StateSave): vo
   deferredSaves.set(store, save);
 }
 
-/** How the runtime saves to `store`: deferred when the store offers it, otherwise encoded at once. */
-export function stateSaverFor(store: ConversationStore): StateSave {
-  return deferredSaves.get(store) ?? ((conversationId, expectedVersion, encode, nextDeadline) => store.save(conversationId, expectedVersion, { snapshot: encode(), nextDeadline }));
+/** The deferred save `store` offers, if it does; other stores are saved to through `save`. */
+export function deferredSaveOf(store: ConversationStore): StateSave | undefined {
+  return deferredSaves.get(store);
 }
