@@ -166,6 +166,32 @@ describe('a full lifecycle with the defaults', () => {
     expect(stored).not.toContain('"why"');
   });
 
+  it('builds the explanation only while a listener could see it: nothing else reads it', async () => {
+    let asked = 0;
+    const rules = {
+      rules: [{ name: 'staffed', conditions: { all: [{ fact: 'agentsAvailable', params: { queue: 'general' }, operator: 'equal', value: true }] }, event: { type: 'agentTransfer', params: { queue: 'general' } } }],
+      default: { type: 'agentTransfer', params: { queue: 'general' } },
+    } as const;
+    const agentsAvailable = () => {
+      asked += 1;
+      return true;
+    };
+    const runtime = createHandoffRuntime({ config: config(), rules, clock: createTestClock(), routing: { agentsAvailable } });
+    runtimes.push(runtime);
+    await runtime.start('unheard', chat(1));
+    await runtime.send('unheard', invoke());
+    // Routing asked once; an explanation would have asked again.
+    expect(asked).toBe(1);
+    const explanations: unknown[] = [];
+    runtime.subscribe((notification) => {
+      if (notification.type === 'routed') explanations.push(notification.explanation);
+    });
+    await runtime.start('heard', chat(2));
+    await runtime.send('heard', invoke());
+    expect(asked).toBe(3);
+    expect(explanations).toMatchObject([{ decision: { rule: 'staffed' } }]);
+  });
+
   it('accepts raw config and rule JSON and loads them', async () => {
     const rules = { rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } } as const;
     const runtime = createHandoffRuntime({ config: enabledConfigInput(), rules, clock: createTestClock() });

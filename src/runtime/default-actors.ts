@@ -13,8 +13,8 @@ import type { HandOverRequest } from './runtime-options.js';
 export interface EffectDependencies {
   readonly config: HandoffConfig;
   readonly router: Router;
-  /** Whether to keep the router's explanation beside its decision. */
-  readonly explain: boolean;
+  /** Whether to keep the router's explanation beside this decision (asked at each routing). */
+  readonly explain: () => boolean;
   readonly automationNode: AutomationNodeAdapter;
   readonly desk: LiveAgentDesk;
   readonly handOver: ((request: HandOverRequest) => Promise<unknown>) | undefined;
@@ -76,7 +76,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
     routeHandoff: (_id, input) =>
       call('Routing', () =>
         router.route(input.payload).then((decision) =>
-          deps.explain ? router.explain(input.payload).then((explanation) => ({ decision, explanation })) : { decision, explanation: null },
+          deps.explain() ? router.explain(input.payload).then((explanation) => ({ decision, explanation })) : { decision, explanation: null },
         ),
       ),
 

@@ -14,6 +14,8 @@ export interface Outbox {
   /** Sends one notification to every listener. */
   emit(notification: HandoffNotification): void;
   subscribe(listener: HandoffNotificationListener): () => void;
+  /** Whether any listener is subscribed: notifications, and what only they carry, are built only then. */
+  readonly listening: boolean;
 }
 
 /** What the outbox delivers to. */
@@ -125,6 +127,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     emit,
+
+    get listening() {
+      return listeners.size > 0;
+    },
 
     subscribe(listener) {
       listeners.add(listener);

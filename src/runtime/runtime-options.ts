@@ -46,7 +46,11 @@ export interface RuntimeRoutingOptions {
   readonly businessHours?: BusinessHoursInput;
   /** The host function behind `agentsAvailable` (default: ask the live-agent desk). */
   readonly agentsAvailable?: AgentsAvailableFunction;
-  /** Keep the router's per-rule explanation of every decision (default true); off saves a rules-engine run per handoff. */
+  /**
+   * Explain every decision rule by rule in the `routed` notification (default true); off saves a
+   * rules-engine run per handoff. Only a notification listener (or an `inspect` observer) sees an
+   * explanation, so it is built only while one is subscribed, whatever this says.
+   */
   readonly explain?: boolean;
 }
 

@@ -168,13 +168,16 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     logger,
   });
 
+  const explain = options.routing?.explain ?? true;
   const processor = createConversationProcessor({
     store,
     registry,
     executors: createEffectExecutors({
       config,
       router,
-      explain: options.routing?.explain ?? true,
+      // The explanation reaches the host only in the 'routed' notification (the stored state drops
+      // it), so it is built only when someone could see it: a listener, or an inspector.
+      explain: () => explain && (outbox.listening || options.inspect !== undefined),
       automationNode: options.automationNode ?? createInProcessAutomationNode(),
       desk,
       handOver: options.handOver,
