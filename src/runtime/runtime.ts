@@ -11,6 +11,7 @@ import { createRouter } from '../routing/router.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import { systemClock } from './clock.js';
 import { createConversationProcessor, type ConversationWork } from './conversation-processor.js';
+import { decodeConversation, type PersistedHandoffSnapshot, type SharedContext } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
 import { createDeadlineScheduler } from './deadline-scheduler.js';
 import { createEffectExecutors } from './default-actors.js';
@@ -42,7 +43,10 @@ export interface HandoffRuntime {
    * Deletes an ended conversation from the store, after every event already sent to it, so its id
    * can start again and the store does not keep it forever. True when it was deleted, false when
    * there was no such conversation. `CONVERSATION_ACTIVE` while it still runs: a desk or automation
-   * node may hold it, so end it first (`user.left`, or wait for it to end).
+   * node may hold it, so end it first (`user.left`, or wait for it to end). A record whose snapshot
+   * is corrupt (`CORRUPT_SNAPSHOT`) is deleted too, since no runtime can run it; one written by
+   * another snapshot schema version is not (`UNSUPPORTED_SNAPSHOT_VERSION`), since a newer runtime
+   * may be running it.
    */
   delete(conversationId: string): Promise<boolean>;
   /** Registers a listener for every lifecycle notification; returns the function that removes it. */
@@ -144,9 +148,10 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
   };
 
   const outbox = createOutbox({ config, desk, onUserMessage: options.onUserMessage, logger });
+  const shared: SharedContext = { settings: config.lifecycle, eventFor };
   const registry = createHostRegistry({
     store,
-    shared: { settings: config.lifecycle, eventFor },
+    shared,
     maxLiveActors: nonNegative('maxLiveActors', options.maxLiveActors ?? 1000),
     inspect: options.inspect,
     // The inspector watches actors: with it, every conversation runs in one.
@@ -163,7 +168,12 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     pollIntervalMs,
     lookaheadMs,
     fire: (conversationId, at) => {
-      track(post(conversationId, { kind: 'tick', at }), 'A timeout', conversationId);
+      // The scheduler keeps a deadline it has seen until it fires: a conversation deleted since (a
+      // corrupt one can be deleted with deadlines pending) has nothing left to time out.
+      const tick = post(conversationId, { kind: 'tick', at }).catch((error: unknown) => {
+        if (!isHandoffError(error, 'UNKNOWN_CONVERSATION')) throw error;
+      });
+      track(tick, 'A timeout', conversationId);
     },
     logger,
   });
@@ -220,6 +230,29 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
   });
   scheduler.start();
 
+  /**
+   * The record `delete` removes and the version it was read at. A corrupt record comes back with a
+   * null `snapshot`, to be deleted: no runtime can process it, so it cannot be running. A record of
+   * another schema version still throws: a newer runtime may be running it. Read from the store, not
+   * through the registry, whose read throws before it gives the version.
+   */
+  const readForDelete = async (conversationId: string): Promise<{ version: number | undefined; snapshot: PersistedHandoffSnapshot | null } | undefined> => {
+    const stored = await store.load(conversationId).catch((error: unknown) => {
+      if (isHandoffError(error, 'CORRUPT_SNAPSHOT')) return null;
+      throw error;
+    });
+    // The store cannot hand the row back at all (the memory store's saved text does not parse), so
+    // there is no version to delete at: the row goes whatever its version.
+    if (stored === null) return { version: undefined, snapshot: null };
+    if (!stored) return undefined;
+    try {
+      return { version: stored.version, snapshot: decodeConversation(conversationId, stored.snapshot, shared).snapshot };
+    } catch (error) {
+      if (isHandoffError(error, 'CORRUPT_SNAPSHOT')) return { version: stored.version, snapshot: null };
+      throw error;
+    }
+  };
+
   const idle = async (): Promise<void> => {
     for (;;) {
       await scheduler.settled();
@@ -256,12 +289,9 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
       if (closed) throw closedError();
       checkConversationId(conversationId);
       return mailbox.post(conversationId, async () => {
-        const stored = await registry.read(conversationId).catch((error: unknown) => {
-          if (isHandoffError(error, 'UNKNOWN_CONVERSATION')) return undefined;
-          throw error;
-        });
+        const stored = await readForDelete(conversationId);
         if (!stored) return false;
-        if (stored.snapshot.status === 'active') {
+        if (stored.snapshot?.status === 'active') {
           throw new HandoffError(
             'CONVERSATION_ACTIVE',
             `Conversation "${conversationId}" is still running (state ${stateKey(stored.snapshot.value)}); end it first (send user.left, or wait for it to end), then delete it`,
