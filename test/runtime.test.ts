@@ -442,6 +442,43 @@ describe('notifications and host callbacks', () => {
     expect(notifications.filter((n) => n.type === 'adapterFailed')).toMatchObject([{ conversationId: 't', operation: 'Withdrawing an expired offer', message: 'vendor API down' }]);
   });
 
+  it('names the expired offer it withdraws, so a withdraw the desk answers late leaves the next handoff’s offer to the same agent alone', async () => {
+    const clock = createTestClock();
+    const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual', clock });
+    const enqueueKeys: string[] = [];
+    const withdraws: { args: Parameters<SimulatedDesk['withdrawOffer']>; answer: () => Promise<void> }[] = [];
+    const slow: SimulatedDesk = {
+      ...desk,
+      enqueue: (request) => {
+        enqueueKeys.push(request.idempotencyKey);
+        return desk.enqueue(request);
+      },
+      // The vendor acts on a withdraw only when the test lets it.
+      withdrawOffer: (...args) =>
+        new Promise<void>((resolve) => {
+          withdraws.push({ args, answer: () => desk.withdrawOffer(...args).then(resolve) });
+        }),
+    };
+    const { runtime } = runtimeWith({ liveAgents: slow, clock });
+    await runtime.start('t', chat());
+    await runtime.send('t', invoke());
+    desk.offer('t', 'ana');
+    await clock.advance(30_000, () => runtime.idle());
+    expect(withdraws.map((w) => w.args)).toEqual([['t', 'ana', { sequence: 1, enqueueIdempotencyKey: enqueueKeys[0], expiredAt: T0 + 30_000 }]]);
+    // Before the withdraw lands, ana declines on the desk, the user leaves the queue and asks again,
+    // and the next handoff is offered to ana.
+    desk.reject('t');
+    await runtime.send('t', { type: 'user.cancel' });
+    expect(await runtime.send('t', invoke())).toMatchObject({ state: 'queued.waiting', sequence: 2 });
+    desk.offer('t', 'ana');
+    await runtime.idle();
+    await withdraws[0]?.answer();
+    expect(desk.inspect('t')).toMatchObject({ status: 'offered', agentId: 'ana' });
+    desk.accept('t');
+    await runtime.idle();
+    expect((await runtime.get('t')).state).toBe('liveAgent');
+  });
+
   it('delivers each handoff once, keyed by conversation id and handoff sequence', async () => {
     const node = countingNode();
     const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' });

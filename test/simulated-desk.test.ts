@@ -206,6 +206,40 @@ describe('simulated desk, manual mode', () => {
     expect(desk.offer('c2', 'ana')).toBe('ana');
   });
 
+  it('leaves a newer offer to the same agent alone when the withdraw of an earlier handoff’s offer arrives late', async () => {
+    const { desk, drained } = manual({ agents: [{ id: 'ana' }] });
+    const handoff = (sequence: number): EnqueueRequest => ({ ...request('c1'), sequence, idempotencyKey: `c1:${sequence}:enqueue:queue` });
+    const expired = (sequence: number) => ({ sequence, enqueueIdempotencyKey: `c1:${sequence}:enqueue:queue`, expiredAt: start });
+    await desk.enqueue(handoff(1));
+    desk.offer('c1', 'ana');
+    // The user left the queue and asked again: the next handoff is offered to ana too.
+    await desk.cancel('c1');
+    await desk.enqueue(handoff(2));
+    desk.offer('c1', 'ana');
+    await drained();
+    await desk.withdrawOffer('c1', 'ana', expired(1));
+    expect(desk.inspect('c1')).toMatchObject({ status: 'offered', agentId: 'ana' });
+    expect(await drained()).toEqual([]);
+    await desk.withdrawOffer('c1', 'ana', expired(2));
+    expect(desk.inspect('c1')).toMatchObject({ status: 'waiting', agentId: null });
+  });
+
+  it('leaves an offer made after widening a named-agent wait alone when the withdraw names the named-agent enqueue', async () => {
+    const { desk } = manual({ agents: [{ id: 'ana' }] });
+    const named: EnqueueRequest = { ...request('c1', { agents: ['ana'] }), idempotencyKey: 'c1:1:enqueue:namedAgents' };
+    const widened: EnqueueRequest = { ...request('c1', { agents: ['ana'] }, 'queue'), idempotencyKey: 'c1:1:enqueue:queue' };
+    await desk.enqueue(named);
+    desk.offer('c1', 'ana');
+    desk.reject('c1');
+    // Widening forgets who declined, so ana gets the conversation again, from the queue-wide enqueue.
+    await desk.enqueue(widened);
+    desk.offer('c1', 'ana');
+    await desk.withdrawOffer('c1', 'ana', { sequence: 1, enqueueIdempotencyKey: named.idempotencyKey, expiredAt: start });
+    expect(desk.inspect('c1')).toMatchObject({ status: 'offered', agentId: 'ana', scope: 'queue' });
+    await desk.withdrawOffer('c1', 'ana', { sequence: 1, enqueueIdempotencyKey: widened.idempotencyKey, expiredAt: start });
+    expect(desk.inspect('c1')).toMatchObject({ status: 'waiting', agentId: null });
+  });
+
   it('refuses scenario steps that do not fit the conversation state, with typed errors', async () => {
     const { desk } = manual();
     expect(thrown(() => {

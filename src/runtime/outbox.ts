@@ -1,8 +1,10 @@
 // Host actions leave the runtime only once the state that produced them is saved: a conflicting save
 // drops them and the re-applied event produces them again, so the user never hears a message twice.
+import type { HandoffContext } from '../../machines/handoff.types.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import { deepFreeze } from '../deep-freeze.js';
-import type { LiveAgentDesk } from './live-agents/live-agent-desk.js';
+import { stepIdempotencyKey } from './default-actors.js';
+import type { ExpiredOffer, LiveAgentDesk } from './live-agents/live-agent-desk.js';
 import { notificationOf, type HandoffNotification, type HandoffNotificationListener, type UserMessageOut } from './notifications.js';
 import type { OutboxEntry } from './provided-machine.js';
 import type { HandoffRuntimeOptions, RuntimeLogger } from './runtime-options.js';
@@ -92,10 +94,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
           deskCall(conversationId, sequence, at, 'Cancelling a failed enqueue', () => desk.cancel(conversationId, 'enqueueFailed'));
         }
         // The offer went unanswered: free the agent, or the desk holds her for a user no longer offered.
+        // Named, so a withdraw that arrives late leaves a newer offer to the same agent alone.
         if (entry.kind === 'offerExpired' && entry.context.offeredAgentId !== null && desk.withdrawOffer) {
           const { offeredAgentId } = entry.context;
+          const offer = expiredOffer(conversationId, entry.context);
           const withdraw = desk.withdrawOffer.bind(desk);
-          deskCall(conversationId, sequence, at, 'Withdrawing an expired offer', () => withdraw(conversationId, offeredAgentId));
+          deskCall(conversationId, sequence, at, 'Withdrawing an expired offer', () => withdraw(conversationId, offeredAgentId, offer));
         }
         break;
       case 'message': {
@@ -138,5 +142,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
         listeners.delete(listener);
       };
     },
+  };
+}
+
+/** The offer that expired: the enqueue the conversation was queued under (the one `enqueueForAgent` keyed), at the expiry. */
+function expiredOffer(conversationId: string, context: HandoffContext): ExpiredOffer | undefined {
+  // An offer is only ever made to a queued conversation; without a queue there is no enqueue to name.
+  if (context.queue === null) return undefined;
+  return {
+    sequence: context.sequence,
+    enqueueIdempotencyKey: stepIdempotencyKey(conversationId, context.sequence, `enqueue:${context.queue.scope}`),
+    expiredAt: context.now,
   };
 }

@@ -37,6 +37,20 @@ export interface QueuePlacement {
   readonly estimatedWaitSeconds: number;
 }
 
+/**
+ * The offer `withdrawOffer` takes back, so a withdraw that arrives late leaves a newer offer to the
+ * same agent alone: the handoff and the enqueue the conversation was queued under, and when the
+ * runtime gave up on it.
+ */
+export interface ExpiredOffer {
+  /** The handoff's number within the conversation, as in `EnqueueRequest.sequence`. */
+  readonly sequence: number;
+  /** `EnqueueRequest.idempotencyKey` of the enqueue the offer came from: the key a connector keeps its vendor interaction under. */
+  readonly enqueueIdempotencyKey: string;
+  /** Epoch ms the runtime's offer timeout passed: an offer the desk made after it is a newer one. */
+  readonly expiredAt: number;
+}
+
 /** A business-hours or availability question about a target, at a given time. */
 export interface DeskCheck {
   readonly params: AgentTransferParams;
@@ -78,8 +92,9 @@ export type LiveAgentListener = (conversationId: string, event: LiveAgentEvent) 
  *   things happened for each conversation; a listener that throws is the desk's to contain.
  *   After `agent.offered`, the conversation is held by exactly that agent until `agent.rejected`,
  *   `agent.ended` or `withdrawOffer`: a desk never offers one conversation to two agents at once.
- * - `withdrawOffer` of an offer the desk no longer holds (accepted, declined, withdrawn) resolves
- *   and changes nothing.
+ * - `withdrawOffer` of an offer the desk no longer holds (accepted, declined, withdrawn, or
+ *   replaced by a newer offer to the same agent, which `offer` tells apart) resolves and changes
+ *   nothing.
  *
  * How a vendor connector implements it:
  * - Genesys Cloud: `enqueue` starts an Open Messaging conversation for the user, routed by an
@@ -104,7 +119,10 @@ export type LiveAgentListener = (conversationId: string, event: LiveAgentEvent) 
  *   `agent.rejected`, agent chat messages to `agent.message` and the interaction's close to
  *   `agent.ended`. Business hours are schedules on the queue; availability is agent presence.
  * A connector keeps vendor ids (interaction, work item) keyed by conversation id in its own
- * storage, so it survives a runtime restart, and turns each vendor callback into one event.
+ * storage, so it survives a runtime restart, and turns each vendor callback into one event. Noting
+ * each interaction's enqueue idempotency key, and when each offer (alert, assignment) started, lets
+ * `withdrawOffer` take back only the offer it names: the interaction of `offer.enqueueIdempotencyKey`,
+ * offered no later than `offer.expiredAt`.
  */
 export interface LiveAgentDesk {
   /** Queues the conversation (or returns its current placement when it is already queued). */
@@ -113,11 +131,14 @@ export interface LiveAgentDesk {
   cancel(conversationId: string, reason?: string): Promise<void>;
   /**
    * The runtime's offer timeout passed with no answer: take the offer back from `agentId`, free the
-   * agent for other work and keep the conversation queued; no event follows. Optional: leave it
-   * out when the desk's own offers expire first (then it sends `agent.rejected`). Without it, the
-   * desk keeps holding an offer the runtime has given up on.
+   * agent for other work and keep the conversation queued; no event follows. `offer` names the
+   * offer, so a withdraw that arrives after the agent got a newer offer of the conversation (in a
+   * later enqueue or handoff) leaves that one alone; the runtime always passes it, and the parameter
+   * is optional only so that desks and callers written before it keep working. The method itself is
+   * optional: leave it out when the desk's own offers expire first (then it sends `agent.rejected`).
+   * Without it, the desk keeps holding an offer the runtime has given up on.
    */
-  withdrawOffer?(conversationId: string, agentId: string): Promise<void>;
+  withdrawOffer?(conversationId: string, agentId: string, offer?: ExpiredOffer): Promise<void>;
   /** Passes a user message to the agent handling (or about to handle) the conversation. */
   relayUserMessage(conversationId: string, text: string): Promise<void>;
   checkBusinessHours(check: DeskCheck): Promise<BusinessHoursAnswer>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HandoffError } from '../../errors.js';
 import type { BusinessHoursInput } from '../../routing/business-hours.js';
 import type { RuntimeClock } from '../clock.js';
-import type { AgentReturnReason, LiveAgentDesk, LiveAgentEvent, QueueScope } from './live-agent-desk.js';
+import type { AgentReturnReason, ExpiredOffer, LiveAgentDesk, LiveAgentEvent, QueueScope } from './live-agent-desk.js';
 
 const agentSchema = z.strictObject({
   id: z.string().min(1),
@@ -88,8 +88,12 @@ export interface SimulatedDesk extends LiveAgentDesk {
   accept(conversationId: string): void;
   /** The offered agent declines; the conversation waits again with its original seniority. */
   reject(conversationId: string, reason?: string): void;
-  /** Takes an offer back from `agentId` (the runtime calls it when its offer timeout passes), who then counts as having declined it; no event follows. */
-  withdrawOffer(conversationId: string, agentId: string): Promise<void>;
+  /**
+   * Takes an offer back from `agentId` (the runtime calls it when its offer timeout passes), who then
+   * counts as having declined it; no event follows. With `offer`, only when the agent's offer came
+   * from the enqueue `offer.enqueueIdempotencyKey` names: a late withdraw leaves a newer offer alone.
+   */
+  withdrawOffer(conversationId: string, agentId: string, offer?: ExpiredOffer): Promise<void>;
   /** The connected agent writes to the user. */
   agentMessage(conversationId: string, text: string): void;
   /** The connected agent ends the chat. */

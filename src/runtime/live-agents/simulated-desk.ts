@@ -27,6 +27,10 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     ]),
   );
   const entries = new Map<string, Entry>();
+  // The idempotency key of the enqueue each conversation was last queued under, and of the one its
+  // current offer came from: a withdraw naming another enqueue is late, and leaves that offer alone.
+  const enqueueKeys = new WeakMap<Entry, string>();
+  const offerKeys = new WeakMap<Entry, string>();
   const lines = createWaitingLines(agents, settings.averageHandleSeconds);
   const listeners = new Set<LiveAgentListener>();
   const outbox: [string, LiveAgentEvent][] = [];
@@ -102,6 +106,9 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     entry.status = 'offered';
     entry.agentId = agent.id;
     entry.told = undefined;
+    // Every entry comes from an enqueue, so it has a key.
+    const enqueueKey = enqueueKeys.get(entry);
+    if (enqueueKey !== undefined) offerKeys.set(entry, enqueueKey);
     agent.holding.add(entry.conversationId);
     emit(entry.conversationId, { type: 'agent.offered', agentId: agent.id });
     if (settings.offerAcceptance === 'auto') {
@@ -167,6 +174,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
           const scope = effectiveScope(request);
           const existing = entries.get(request.conversationId);
           if (existing) {
+            enqueueKeys.set(existing, request.idempotencyKey);
             // Idempotent: a retry keeps its place; `queue` after `namedAgents` widens the wait.
             if (scope === 'queue' && existing.scope === 'namedAgents') {
               existing.scope = 'queue';
@@ -191,6 +199,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
             userMessages: [],
           };
           entries.set(entry.conversationId, entry);
+          enqueueKeys.set(entry, request.idempotencyKey);
           return (entry.told = lines.put(entry));
         }),
       ),
@@ -208,11 +217,12 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
 
     // The runtime gave up on the offer, so no event goes back. The agent let it lapse: like a decline,
     // she is not offered it again in this scope (an auto-accepting desk would otherwise re-offer at once, forever).
-    withdrawOffer: (conversationId, agentId) =>
+    withdrawOffer: (conversationId, agentId, offer) =>
       later(() => {
         step(() => {
           const entry = entries.get(conversationId);
           if (entry?.status !== 'offered' || entry.agentId !== agentId) return;
+          if (offer !== undefined && offerKeys.get(entry) !== offer.enqueueIdempotencyKey) return;
           requeue(entry);
           entry.rejectedBy.add(agentId);
           lines.put(entry);
