@@ -64,7 +64,7 @@ export { createHttpAutomationNode } from './runtime/delivery/http-automation-nod
 export type { BackoffOptions } from './runtime/delivery/backoff.js';
 export type { HttpAutomationNodeOptions } from './runtime/delivery/http-automation-node.js';
 export { createSimulatedDesk } from './runtime/live-agents/simulated-desk.js';
-export type { AvailabilityAnswer, BusinessHoursAnswer, DeskCheck, EnqueueRequest, LiveAgentDesk, LiveAgentEvent, LiveAgentListener, QueuePlacement } from './runtime/live-agents/live-agent-desk.js';
+export type { AvailabilityAnswer, BusinessHoursAnswer, DeskCheck, EnqueueRequest, ExpiredOffer, LiveAgentDesk, LiveAgentEvent, LiveAgentListener, QueuePlacement } from './runtime/live-agents/live-agent-desk.js';
 export type { SimulatedAgent, SimulatedAgentState, SimulatedConversation, SimulatedDesk, SimulatedDeskOptions } from './runtime/live-agents/simulated-desk-options.js';
 export { systemClock } from './runtime/clock.js';
 export type { RuntimeClock } from './runtime/clock.js';

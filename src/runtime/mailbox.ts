@@ -44,15 +44,12 @@ export function createMailbox(): Mailbox {
       const current = lane;
       current.pending += 1;
       const result = current.tail.then(task);
-      const settled = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      current.tail = settled;
-      void settled.then(() => {
+      const settle = (): void => {
         current.pending -= 1;
         if (current.pending === 0 && lanes.get(key) === current) lanes.delete(key);
-      });
+      };
+      // The next task waits for this one to settle either way; a failure stays with its own caller.
+      current.tail = result.then(settle, settle);
       return result;
     },
 

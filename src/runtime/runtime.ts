@@ -11,9 +11,10 @@ import { createRouter } from '../routing/router.js';
 import { loadConnectionRules } from '../rules/load-rules.js';
 import { systemClock } from './clock.js';
 import { createConversationProcessor, type ConversationWork } from './conversation-processor.js';
-import { decodeConversation, type PersistedHandoffSnapshot, type SharedContext } from './conversation-record.js';
+import type { SharedContext } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
 import { createDeadlineScheduler } from './deadline-scheduler.js';
+import { readForDelete } from './read-for-delete.js';
 import { createEffectExecutors } from './default-actors.js';
 import { createHostRegistry } from './host-registry.js';
 import { createInProcessAutomationNode } from './in-process-automation-node.js';
@@ -230,29 +231,6 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
   });
   scheduler.start();
 
-  /**
-   * The record `delete` removes and the version it was read at. A corrupt record comes back with a
-   * null `snapshot`, to be deleted: no runtime can process it, so it cannot be running. A record of
-   * another schema version still throws: a newer runtime may be running it. Read from the store, not
-   * through the registry, whose read throws before it gives the version.
-   */
-  const readForDelete = async (conversationId: string): Promise<{ version: number | undefined; snapshot: PersistedHandoffSnapshot | null } | undefined> => {
-    const stored = await store.load(conversationId).catch((error: unknown) => {
-      if (isHandoffError(error, 'CORRUPT_SNAPSHOT')) return null;
-      throw error;
-    });
-    // The store cannot hand the row back at all (the memory store's saved text does not parse), so
-    // there is no version to delete at: the row goes whatever its version.
-    if (stored === null) return { version: undefined, snapshot: null };
-    if (!stored) return undefined;
-    try {
-      return { version: stored.version, snapshot: decodeConversation(conversationId, stored.snapshot, shared).snapshot };
-    } catch (error) {
-      if (isHandoffError(error, 'CORRUPT_SNAPSHOT')) return { version: stored.version, snapshot: null };
-      throw error;
-    }
-  };
-
   const idle = async (): Promise<void> => {
     for (;;) {
       await scheduler.settled();
@@ -289,7 +267,7 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
       if (closed) throw closedError();
       checkConversationId(conversationId);
       return mailbox.post(conversationId, async () => {
-        const stored = await readForDelete(conversationId);
+        const stored = await readForDelete(store, shared, conversationId);
         if (!stored) return false;
         if (stored.snapshot?.status === 'active') {
           throw new HandoffError(
