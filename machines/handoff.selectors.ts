@@ -33,9 +33,14 @@ export const handoffProvisions = {
 /** The state value as a dotted path, such as `delivering.attempt.sending`. */
 export function stateKey(value: StateValue): string {
   if (typeof value === 'string') return value;
-  return Object.entries(value)
-    .map(([key, child]) => (child === undefined ? key : `${key}.${stateKey(child)}`))
-    .join(',');
+  // A loop, not entries/map/join: read on every transition and view, so no arrays per call.
+  let key = '';
+  for (const name in value) {
+    const child = value[name];
+    const part = child === undefined ? name : `${name}.${stateKey(child)}`;
+    key = key === '' ? part : `${key},${part}`;
+  }
+  return key;
 }
 
 /** The top-level state of a snapshot, such as `queued`. */

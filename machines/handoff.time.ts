@@ -76,13 +76,27 @@ export function withDeadline(deadlines: Deadlines, timer: TimerName, deadline: n
 
 /** The earliest pending deadline, or `null` when nothing is pending. */
 export function earliestDeadline(deadlines: Deadlines): { readonly timer: TimerName; readonly at: number } | null {
-  let earliest: { timer: TimerName; at: number } | null = null;
+  let timer: TimerName | undefined;
+  let at = Number.POSITIVE_INFINITY;
   // for…in over the few pending timers: read after every event, so no entries array per call.
-  for (const timer in deadlines) {
-    const at = deadlines[timer as TimerName];
-    if (at !== undefined && (earliest === null || at < earliest.at)) earliest = { timer: timer as TimerName, at };
+  for (const name in deadlines) {
+    const deadline = deadlines[name as TimerName];
+    if (deadline !== undefined && deadline < at) {
+      timer = name as TimerName;
+      at = deadline;
+    }
   }
-  return earliest;
+  return timer === undefined ? null : { timer, at };
+}
+
+/** The time of the earliest pending deadline, or `null`: `earliestDeadline` without the object, for hot paths. */
+export function earliestDeadlineAt(deadlines: Deadlines): number | null {
+  let at = Number.POSITIVE_INFINITY;
+  for (const name in deadlines) {
+    const deadline = deadlines[name as TimerName];
+    if (deadline !== undefined && deadline < at) at = deadline;
+  }
+  return at === Number.POSITIVE_INFINITY ? null : at;
 }
 
 /**

@@ -4,14 +4,17 @@ import { isHandoffError } from '../src/errors.js';
 import { createMemoryStore, deferredRowLimit } from '../src/runtime/store/memory-store.js';
 import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
 import { deferredSaveOf, type StateSave } from '../src/runtime/store/deferred-save.js';
-import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
+import type { ConversationStore, JsonValue, SaveResult } from '../src/runtime/store/store.js';
 
 const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra });
 const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
 
 /** Saves as the runtime does (deferred when the store offers it, else through save); counts how often each state was encoded. */
 function runtimeSaver(store: ConversationStore) {
-  const save: StateSave = deferredSaveOf(store) ?? ((id, version, encode, nextDeadline) => store.save(id, version, { snapshot: encode(), nextDeadline }));
+  const deferred: StateSave | undefined = deferredSaveOf(store);
+  // Async, so a deferred save's synchronous throw (a bad version, a closed store) is a rejection here too.
+  const save = async (id: string, version: number, encode: () => JsonValue, nextDeadline: number | null): Promise<SaveResult> =>
+    deferred ? deferred(id, version, encode, nextDeadline) : store.save(id, version, { snapshot: encode(), nextDeadline });
   const encoded: number[] = [];
   return {
     encoded,

@@ -4,7 +4,8 @@
 // lifecycle, and in an XState actor as soon as an event needs the machine itself: the actor is
 // restored from the direct snapshot and adopts the effects in flight, so nothing is run twice.
 import type { InspectionEvent, Observer } from 'xstate';
-import { nextDeadline, type HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
+import type { HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
+import { earliestDeadlineAt } from '../../machines/handoff.time.js';
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
 import { stateKey } from '../../machines/handoff.selectors.js';
 import { createActorEngine } from './actor-engine.js';
@@ -173,7 +174,7 @@ export function createConversationHost(conversationId: string, source: HostSourc
     dirty: () => engine.snapshot() !== host.savedSnapshot || host.recentEventIds !== host.savedEventIds,
     nextDeadlineAt() {
       const snapshot = engine.snapshot();
-      return snapshot.status === 'active' ? (nextDeadline(snapshot)?.at ?? null) : null;
+      return snapshot.status === 'active' ? earliestDeadlineAt(snapshot.context.deadlines) : null;
     },
     send(event) {
       if (engine.send(event)) return;

@@ -14,6 +14,7 @@
 // conflict or a retry never runs a write twice; only a crash between a write and the save of its
 // result can, and then the idempotency key (conversation id + handoff sequence) makes it harmless.
 import { ignoredEvent } from '../../machines/handoff.logic.js';
+import type { HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
 import type { ConversationHost } from './conversation-host.js';
@@ -73,21 +74,29 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const { store, registry, executors, outbox, clock, logger } = options;
   const deferredSave = deferredSaveOf(store);
 
-  /** Saves the host's state with compare-and-set, then lets its host actions out. */
-  const commit = async (host: ConversationHost): Promise<void> => {
+  /**
+   * Saves the host's state with compare-and-set, then lets its host actions out. The memory store
+   * answers at once (no promise: `undefined` when saved); another store answers with a promise.
+   */
+  const commit = (host: ConversationHost): Promise<void> | undefined => {
     const next = host.nextDeadlineAt();
     const snapshot = host.snapshot();
     const persisted = host.persisted();
     const recentEventIds = host.recentEventIds;
     const encode = () => encodeConversation(persisted, recentEventIds);
-    let result: SaveResult;
     if (deferredSave) {
-      result = await deferredSave(host.conversationId, host.version, encode, next);
-    } else {
-      // The snapshot holds the conversation's own values: read-only, so no store can rewrite the live state through it.
-      freezeValues(persisted.context);
-      result = await store.save(host.conversationId, host.version, { snapshot: encode(), nextDeadline: next });
+      saved(host, snapshot, deferredSave(host.conversationId, host.version, encode, next));
+      return undefined;
     }
+    // The snapshot holds the conversation's own values: read-only, so no store can rewrite the live state through it.
+    freezeValues(persisted.context);
+    return store.save(host.conversationId, host.version, { snapshot: encode(), nextDeadline: next }).then((result) => {
+      saved(host, snapshot, result);
+    });
+  };
+
+  /** Takes a save's answer: the new version, or the conflict; then the saved state's host actions go out. */
+  const saved = (host: ConversationHost, snapshot: HandoffSnapshotLike, result: SaveResult): void => {
     if (!result.ok) throw new SaveConflict(`conversation ${host.conversationId} changed since version ${host.version}`);
     host.version = result.version;
     host.savedSnapshot = snapshot;
@@ -152,11 +161,15 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
    * Runs the steps the last event started until none is left, each write after a checkpoint. A step
    * that hangs does not hold the conversation past its deadline: the timeout fires here.
    */
-  const drive = async (host: ConversationHost, checkpoint: () => Promise<void>, onWrite: (result: WriteResult) => void): Promise<void> => {
+  const drive = async (host: ConversationHost, checkpoint: () => Promise<void> | undefined, onWrite: (result: WriteResult) => void): Promise<void> => {
     let firedDeadline: number | null = null;
     while (host.effects.length > 0) {
       const fresh = freshEffects(host.effects);
-      if (fresh.write) await checkpoint();
+      if (fresh.write) {
+        // Awaited only when the store answers later: an await of nothing still costs a turn.
+        const saving = checkpoint();
+        if (saving) await saving;
+      }
       for (const effect of fresh.effects) run(host, effect, onWrite);
       removeFinished(host.effects);
       if (host.effects.length === 0) return;
@@ -219,8 +232,9 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const start = async (conversationId: string, input: HandoffInput): Promise<ConversationView> => {
     const host = registry.create(conversationId, input);
     try {
-      await drive(host, () => commit(host), () => undefined);
-      await commit(host);
+      if (host.effects.length > 0) await drive(host, () => commit(host), () => undefined);
+      const saving = commit(host);
+      if (saving) await saving;
     } catch (error) {
       host.discard();
       if (!(error instanceof SaveConflict)) throw error;
@@ -237,7 +251,8 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       // won (then the event is stored), afterwards the writes' outcomes since that save.
       let replay: readonly WriteResult[] | null = null;
       for (let attempt = 0; ; attempt++) {
-        const host = await registry.acquire(conversationId, attempt > 0);
+        const acquired = registry.acquire(conversationId, attempt > 0);
+        const host = acquired instanceof Promise ? await acquired : acquired;
         const sinceSave: WriteResult[] = [];
         const progress = { saved: false };
         try {
@@ -250,13 +265,21 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
           } else {
             for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
           }
-          const checkpoint = async (): Promise<void> => {
-            await commit(host);
+          const checkpointed = (): void => {
             progress.saved = true;
             sinceSave.length = 0;
           };
-          await drive(host, checkpoint, (result) => sinceSave.push(result));
-          if (host.dirty()) await commit(host);
+          const checkpoint = (): Promise<void> | undefined => {
+            const saving = commit(host);
+            if (!saving) {
+              checkpointed();
+              return undefined;
+            }
+            return saving.then(checkpointed);
+          };
+          if (host.effects.length > 0) await drive(host, checkpoint, (result) => sinceSave.push(result));
+          const saving = host.dirty() ? commit(host) : undefined;
+          if (saving) await saving;
           reportDeadline(host, work.kind === 'tick' ? work.at : undefined);
           return release(host);
         } catch (error) {

@@ -9,8 +9,11 @@ import type { ConversationStore } from './store/store.js';
 
 /** Hands out conversation hosts; one task per conversation holds its host at a time (the mailbox sees to it). */
 export interface HostRegistry {
-  /** The host of a stored conversation: from memory, or restored from the store (always when `fresh`). */
-  acquire(conversationId: string, fresh: boolean): Promise<ConversationHost>;
+  /**
+   * The host of a stored conversation: from memory at once, or a promise of it restored from the
+   * store (always when `fresh`). Most events find their host in memory, so they wait for nothing.
+   */
+  acquire(conversationId: string, fresh: boolean): ConversationHost | Promise<ConversationHost>;
   /** A host for a new conversation (not saved yet). */
   create(conversationId: string, input: HandoffInput): ConversationHost;
   /** Gives a host back after a task: kept in memory while there is room, else stopped. */
@@ -50,15 +53,16 @@ export function createHostRegistry(options: HostRegistryOptions): HostRegistry {
   };
 
   return {
-    async acquire(conversationId, fresh) {
+    acquire(conversationId, fresh) {
       const cached = idle.get(conversationId);
       if (cached) {
         idle.delete(conversationId);
         if (!fresh) return cached;
         cached.discard();
       }
-      const { version, decoded } = await load(conversationId);
-      return createConversationHost(conversationId, { snapshot: decoded.snapshot, version, recentEventIds: decoded.recentEventIds }, hostOptions);
+      return load(conversationId).then(({ version, decoded }) =>
+        createConversationHost(conversationId, { snapshot: decoded.snapshot, version, recentEventIds: decoded.recentEventIds }, hostOptions),
+      );
     },
 
     create: (conversationId, input) => createConversationHost(conversationId, { input }, hostOptions),

@@ -89,9 +89,9 @@ export class DirectStep {
 
   /** Stops an invocation of the state being left (the one whose done event this is). */
   stopChild(name: EffectName): this {
-    const rest = { ...this.children };
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- XState's own stopChild removes the child the same way
-    delete rest[name];
+    // Copied without the child rather than deleted from a copy: \`delete\` would leave the object in V8's slow dictionary mode.
+    const rest: Record<string, unknown> = {};
+    for (const id in this.children) if (id !== name) rest[id] = this.children[id];
     this.children = rest;
     return this;
   }

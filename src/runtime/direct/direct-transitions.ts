@@ -38,7 +38,7 @@ import {
   wasEscalated,
 } from '../../../machines/handoff.logic.js';
 import { stateKey } from '../../../machines/handoff.selectors.js';
-import { earliestDeadline, eventTime } from '../../../machines/handoff.time.js';
+import { earliestDeadlineAt, eventTime } from '../../../machines/handoff.time.js';
 import type { AvailabilityResult, BusinessHoursResult, DeliveryReceipt, EnqueueResult, HandoffInput, RouteResult } from '../../../machines/handoff.types.js';
 import type { HandoffPayload } from '../../payload/payload-schema.js';
 import type { PersistedHandoffSnapshot } from '../conversation-record.js';
@@ -190,8 +190,8 @@ const anywhere: Readonly<Record<string, Transition>> = {
   // A tick with nothing due only moves the clock (every state's own tick handlers wait for a due timer).
   'clock.tick': (step, snapshot) => {
     const at = eventTime(snapshot.context, step.event);
-    const next = earliestDeadline(snapshot.context.deadlines);
-    if (next !== null && next.at <= at) return undefined;
+    const next = earliestDeadlineAt(snapshot.context.deadlines);
+    if (next !== null && next <= at) return undefined;
     return step.assign({ now: at }).to(snapshot.value);
   },
 };

@@ -7,9 +7,11 @@ import type { ConversationStore, JsonValue, SaveResult } from './store.js';
 
 /**
  * Saves a conversation's state with compare-and-set, given as the function that encodes it to its
- * snapshot JSON. `encode` reads immutable state only: it gives the same JSON whenever it runs.
+ * snapshot JSON. `encode` reads immutable state only: it gives the same JSON whenever it runs. The
+ * answer comes at once (the memory store has nothing to wait for), so the runtime's many saves of a
+ * lifecycle cost no promise; a bad version or a closed store throws its `HandoffError`.
  */
-export type StateSave = (conversationId: string, expectedVersion: number, encode: () => JsonValue, nextDeadline: number | null) => Promise<SaveResult>;
+export type StateSave = (conversationId: string, expectedVersion: number, encode: () => JsonValue, nextDeadline: number | null) => SaveResult;
 
 // Keyed by the store object itself, so a wrapper (another object) gets plain saves.
 const deferredSaves = new WeakMap<ConversationStore, StateSave>();

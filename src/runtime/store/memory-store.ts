@@ -153,14 +153,12 @@ export function createMemoryStore(): MemoryConversationStore {
       return Promise.resolve();
     },
   };
-  offerDeferredSave(store, (conversationId, expectedVersion, encode, nextDeadline) =>
-    attempt(() => {
-      open();
-      assertExpectedVersion(expectedVersion);
-      assertDeadline(nextDeadline);
-      return put(conversationId, expectedVersion, encode, nextDeadline);
-    }),
-  );
+  offerDeferredSave(store, (conversationId, expectedVersion, encode, nextDeadline) => {
+    open();
+    assertExpectedVersion(expectedVersion);
+    assertDeadline(nextDeadline);
+    return put(conversationId, expectedVersion, encode, nextDeadline);
+  });
   return store;
 }
 
