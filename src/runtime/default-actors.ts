@@ -1,6 +1,7 @@
 // What each of the machine's actors does in the runtime: build the payload, deliver it, route it,
 // ask and use the live-agent desk, hand over to another target.
 import { HandoffError, isHandoffError } from '../errors.js';
+import type { RouteResult } from '../../machines/handoff.types.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import { buildHandoffPayload, type HandoffEventProcessor } from '../payload/build-payload.js';
 import type { Router } from '../routing/router.js';
@@ -33,21 +34,31 @@ export function asAdapterError(operation: string, error: unknown): HandoffError 
   return new HandoffError('ADAPTER_FAILED', `${operation} failed: ${reason}`, [], { cause: error });
 }
 
-/** An adapter's answer as a promise, whether it returned one or (against its type) a plain value. */
-const answer = <T>(value: T | PromiseLike<T>): Promise<T> => Promise.resolve(value);
-
-/** Runs an adapter call so that a synchronous throw is a rejection like any other, typed. */
-function call<T>(operation: string, run: () => T | PromiseLike<T>): Promise<T> {
+/**
+ * Runs an adapter call and reads its answer with `read`, in one step: a synchronous throw, a
+ * rejection and an answer `read` cannot take all reject with a typed error (`asAdapterError`).
+ * Not an async function: each step saves the promises an async wrapper and a second `then` cost.
+ */
+function call<T, R>(operation: string, run: () => T | PromiseLike<T>, read: (answer: T) => R): Promise<R> {
   const typed = (error: unknown): never => {
     throw asAdapterError(operation, error);
   };
+  const readTyped = (answer: T): R => {
+    try {
+      return read(answer);
+    } catch (error) {
+      return typed(error);
+    }
+  };
   try {
-    // Not an async function: each step saves the two promises an async wrapper costs.
-    return Promise.resolve(run()).then(undefined, typed);
+    return Promise.resolve(run()).then(readTyped, typed);
   } catch (error) {
     return Promise.reject(asAdapterError(operation, error));
   }
 }
+
+/** The answer as it is, for steps that hand the adapter's answer on unread. */
+const asIs = <T>(answer: T): T => answer;
 
 /** The runtime's implementation of every actor of the handoff machine. */
 export function createEffectExecutors(deps: EffectDependencies): EffectExecutors {
@@ -60,61 +71,74 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
       }),
 
     deliverToAutomationNode: (conversationId, input, control) =>
-      call('Delivery to the automation node', () =>
-        answer(deps.automationNode.deliver({
-          conversationId,
-          sequence: input.sequence,
-          idempotencyKey: deliveryIdempotencyKey(conversationId, input.sequence),
-          payload: input.payload,
-          // Made on first read: the in-process node never reads it, and a signal costs an AbortController.
-          get signal() {
-            return control.signal;
-          },
-        })).then((receipt) => ({ acknowledged: receipt.acknowledged })),
+      call(
+        'Delivery to the automation node',
+        () =>
+          deps.automationNode.deliver({
+            conversationId,
+            sequence: input.sequence,
+            idempotencyKey: deliveryIdempotencyKey(conversationId, input.sequence),
+            payload: input.payload,
+            // Made on first read: the in-process node never reads it, and a signal costs an AbortController.
+            get signal() {
+              return control.signal;
+            },
+          }),
+        (receipt) => ({ acknowledged: receipt.acknowledged }),
       ),
 
     routeHandoff: (_id, input) =>
-      call('Routing', () =>
-        router.route(input.payload).then((decision) =>
-          deps.explain() ? router.explain(input.payload).then((explanation) => ({ decision, explanation })) : { decision, explanation: null },
-        ),
+      call(
+        'Routing',
+        () =>
+          router
+            .route(input.payload)
+            .then((decision): RouteResult | Promise<RouteResult> =>
+              deps.explain() ? router.explain(input.payload).then((explanation) => ({ decision, explanation })) : { decision, explanation: null },
+            ),
+        asIs,
       ),
 
     checkBusinessHours: (_id, input) =>
-      call('The business-hours check', () => answer(desk.checkBusinessHours({ params: input.target, at: input.at })).then((hours) => ({ open: hours.open }))),
+      call('The business-hours check', () => desk.checkBusinessHours({ params: input.target, at: input.at }), (hours) => ({ open: hours.open })),
 
     checkAgentAvailability: (_id, input) =>
-      call('The agent-availability check', () => answer(desk.checkAvailability({ params: input.target, at: input.at })).then((availability) => ({ available: availability.available }))),
+      call('The agent-availability check', () => desk.checkAvailability({ params: input.target, at: input.at }), (availability) => ({ available: availability.available })),
 
     enqueueForAgent: (conversationId, input) =>
-      call('Queueing for a live agent', () =>
-        answer(desk.enqueue({
-          conversationId,
-          params: input.target,
-          scope: input.scope,
-          payload: input.payload,
-          transcript: input.transcript,
-          sequence: input.sequence,
-          idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, `enqueue:${input.scope}`),
-        })).then(checkedPlacement),
+      call(
+        'Queueing for a live agent',
+        () =>
+          desk.enqueue({
+            conversationId,
+            params: input.target,
+            scope: input.scope,
+            payload: input.payload,
+            transcript: input.transcript,
+            sequence: input.sequence,
+            idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, `enqueue:${input.scope}`),
+          }),
+        checkedPlacement,
       ),
 
-    cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason)),
+    cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason), asIs),
 
     handOverToTarget: (conversationId, input, { signal }) =>
-      call('The hand-over', async () => {
-        if (!deps.handOver) return undefined;
-        return deps.handOver({
-          conversationId,
-          target: input.target,
-          payload: input.payload,
-          decision: input.decision,
-          transcript: input.transcript,
-          sequence: input.sequence,
-          idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, 'handover'),
-          signal,
-        });
-      }),
+      call(
+        'The hand-over',
+        () =>
+          deps.handOver?.({
+            conversationId,
+            target: input.target,
+            payload: input.payload,
+            decision: input.decision,
+            transcript: input.transcript,
+            sequence: input.sequence,
+            idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, 'handover'),
+            signal,
+          }),
+        asIs,
+      ),
   };
 }
 
