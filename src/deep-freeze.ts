@@ -1,7 +1,7 @@
 // Data the library shares instead of copying is frozen: loaded rules (routers share them), and what
-// the runtime hands out (views, notifications, adapter inputs: the conversation's own state, kept as
-// is by the memory store). Code that changes it in place fails at the change (a TypeError in strict
-// code) instead of rewriting what others hold.
+// the runtime hands out (views, notifications, adapter inputs, snapshots for a store: they share the
+// conversation's own state). Code that changes it in place fails at the change (a TypeError in
+// strict code) instead of rewriting what others hold.
 
 /**
  * Freezes `value` and everything reachable from it, and returns it. It stops at anything frozen
@@ -21,9 +21,9 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Deep-freezes every value of `record`, but not `record` itself. For the machine's context: every
- * transition copies it with a spread, which V8 does about ten times slower from a frozen object, and
- * the runtime never hands the context object itself out, only values read from it.
+ * Deep-freezes every value of `record`, but not `record` itself. For the machine's context: the
+ * XState actor copies it with a spread on every assign, which V8 does about ten times slower from a
+ * frozen object, and only the context's values are shared with what the runtime hands out.
  */
 export function freezeValues<T extends object>(record: T): T {
   for (const key in record) deepFreeze(record[key]);

@@ -85,7 +85,7 @@ describe('memory store with the runtime’s deferred saves', () => {
       });
     }
     expect(store.size).toBe(count);
-    // Each state encoded at most once: the overwritten first saves of the even rows kept unencoded never were.
+    // Each state encoded at most once, however it left the deferred rows (pushed out, or loaded).
     expect(new Set(runtime.encoded).size).toBe(runtime.encoded.length);
   });
 

@@ -8,7 +8,7 @@ import type { HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
 import type { ConversationStore } from '../src/runtime/store/store.js';
-import { chat, invoke, manualDeskRuntime } from './runtime/support.js';
+import { chat, countingNode, invoke, manualDeskRuntime } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
 afterEach(async () => {
@@ -16,6 +16,12 @@ afterEach(async () => {
 });
 
 const runtimeWith = (options: Partial<HandoffRuntimeOptions> = {}) => manualDeskRuntime(runtimes, options);
+
+interface StoredMachine {
+  value: unknown;
+  context: Record<string, unknown>;
+  children?: Record<string, { snapshot: { input: unknown } }>;
+}
 
 const storedContext = async (store: ReturnType<typeof createMemoryStore>, id: string) =>
   ((await store.load(id))?.snapshot as { state: { machine: { value: unknown; context: Record<string, unknown> } } }).state.machine;
@@ -63,23 +69,60 @@ describe('the state the runtime hands out is read-only', () => {
     expect(logged.map((entry) => entry.message)).toEqual(['A notification listener threw']);
   });
 
-  it('refuses a store that edits the snapshot it is given, so the conversation in memory stays as it was', async () => {
+  /** A memory store behind a wrapper (so the runtime hands it plain JSON) that runs `edit` on every snapshot while `meddling`. */
+  const meddlingStore = (edit: (machine: StoredMachine) => void) => {
     const inner = createMemoryStore();
-    let meddle = true;
-    const meddling: ConversationStore = {
+    const control = { meddling: false };
+    const store: ConversationStore = {
       ...inner,
       save: (id, version, write) => {
-        const context = (write.snapshot as { state: { machine: { context: { conversation: { memory: Record<string, unknown> } } } } }).state.machine.context;
-        if (meddle) context.conversation.memory.injected = true;
+        if (control.meddling) edit((write.snapshot as unknown as { state: { machine: StoredMachine } }).state.machine);
         return inner.save(id, version, write);
       },
     };
-    const { runtime } = runtimeWith({ store: meddling });
-    await expect(runtime.start('c1', chat())).rejects.toThrow(TypeError);
-    meddle = false;
+    return { inner, store, control };
+  };
+
+  it('refuses a store that edits a running step’s input in the snapshot it is given, so the delivery is not rewritten', async () => {
+    const { store, control } = meddlingStore((machine) => {
+      for (const child of Object.values(machine.children ?? {})) (child.snapshot.input as { sequence: number }).sequence = 99;
+    });
+    const node = countingNode();
+    const { runtime } = runtimeWith({ store, automationNode: node });
     await runtime.start('c1', chat());
+    control.meddling = true;
+    // The save before the delivery holds the delivery's input: the edit fails there, before anything is delivered.
+    await expect(runtime.send('c1', invoke())).rejects.toThrow(TypeError);
+    expect(node.requests).toEqual([]);
+    control.meddling = false;
+    expect(await runtime.send('c1', invoke())).toMatchObject({ state: 'queued.waiting', sequence: 1 });
+    expect(node.requests.map((request) => request.idempotencyKey)).toEqual(['c1:1']);
+  });
+
+  it('refuses a store that edits the state value in the snapshot it is given, on the XState path too', async () => {
+    const { inner, store, control } = meddlingStore((machine) => {
+      if (typeof machine.value === 'object') (machine.value as Record<string, unknown>).tampered = 'yes';
+    });
+    const { runtime } = runtimeWith({ store, directPath: false });
+    await runtime.start('c1', chat());
+    control.meddling = true;
+    await expect(runtime.send('c1', invoke())).rejects.toThrow(TypeError);
+    control.meddling = false;
     const view = await runtime.send('c1', invoke());
     expect(view.state).toBe('queued.waiting');
+    expect((await storedContext(inner, 'c1')).value).toEqual({ queued: 'waiting' });
+  });
+
+  it('refuses a store that edits the context in the snapshot it is given', async () => {
+    const { inner, store, control } = meddlingStore((machine) => {
+      (machine.context.conversation as { memory: Record<string, unknown> }).memory.injected = true;
+    });
+    const { runtime } = runtimeWith({ store });
+    await runtime.start('c1', chat());
+    control.meddling = true;
+    await expect(runtime.send('c1', { type: 'user.message', text: 'hello' })).rejects.toThrow(TypeError);
+    control.meddling = false;
+    await runtime.send('c1', { type: 'user.message', text: 'hello again' });
     expect((await storedContext(inner, 'c1')).context.conversation).not.toHaveProperty('memory.injected');
   });
 

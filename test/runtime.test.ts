@@ -192,6 +192,32 @@ describe('a full lifecycle with the defaults', () => {
     expect(explanations).toMatchObject([{ decision: { rule: 'staffed' } }]);
   });
 
+  it('routes the same whoever listens: an explanation that fails is left out, not the routing', async () => {
+    let asked = 0;
+    const rules = {
+      rules: [{ name: 'staffed', conditions: { all: [{ fact: 'agentsAvailable', params: { queue: 'general' }, operator: 'equal', value: true }] }, event: { type: 'agentTransfer', params: { queue: 'general' } } }],
+      default: { type: 'agentTransfer', params: { queue: 'general' } },
+    } as const;
+    // Answers the routing, then fails: the explanation asks again.
+    const agentsAvailable = () => {
+      asked += 1;
+      if (asked > 1) throw new Error('availability service down');
+      return true;
+    };
+    const warnings: string[] = [];
+    const runtime = createHandoffRuntime({ config: config(), rules, clock: createTestClock(), routing: { agentsAvailable }, logger: { warn: (message) => warnings.push(message) } });
+    runtimes.push(runtime);
+    const routed: unknown[] = [];
+    runtime.subscribe((notification) => {
+      if (notification.type === 'routed') routed.push(notification);
+    });
+    await runtime.start('c1', chat());
+    const view = await runtime.send('c1', invoke());
+    expect(view).toMatchObject({ rule: 'staffed', failure: null });
+    expect(routed).toMatchObject([{ decision: { rule: 'staffed' }, explanation: null }]);
+    expect(warnings).toContain('The routing decision could not be explained: the routed notification carries none');
+  });
+
   it('accepts raw config and rule JSON and loads them', async () => {
     const rules = { rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } } as const;
     const runtime = createHandoffRuntime({ config: enabledConfigInput(), rules, clock: createTestClock() });

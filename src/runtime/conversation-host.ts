@@ -4,10 +4,9 @@
 // lifecycle, and in an XState actor as soon as an event needs the machine itself: the actor is
 // restored from the direct snapshot and adopts the effects in flight, so nothing is run twice.
 import type { InspectionEvent, Observer } from 'xstate';
-import type { HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
+import { stateKey, type HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
 import { earliestDeadlineAt } from '../../machines/handoff.time.js';
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
-import { stateKey } from '../../machines/handoff.selectors.js';
 import { createActorEngine } from './actor-engine.js';
 import type { PersistedHandoffSnapshot } from './conversation-record.js';
 import { directEngineFrom } from './direct/direct-engine.js';

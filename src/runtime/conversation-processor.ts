@@ -14,7 +14,7 @@
 // conflict or a retry never runs a write twice; only a crash between a write and the save of its
 // result can, and then the idempotency key (conversation id + handoff sequence) makes it harmless.
 import { ignoredEvent } from '../../machines/handoff.logic.js';
-import type { HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
+import { stateKey, type HandoffSnapshotLike } from '../../machines/handoff.selectors.js';
 import type { HandoffEvent, HandoffInput } from '../../machines/handoff.types.js';
 import { HandoffError } from '../errors.js';
 import type { ConversationHost } from './conversation-host.js';
@@ -88,8 +88,11 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       saved(host, snapshot, deferredSave(host.conversationId, host.version, encode, next));
       return undefined;
     }
-    // The snapshot holds the conversation's own values: read-only, so no store can rewrite the live state through it.
+    // The snapshot shares the conversation's own state (the context's values, the state value, the
+    // running steps' inputs): read-only, so no store can rewrite the live state through it.
     freezeValues(persisted.context);
+    deepFreeze(persisted.value);
+    deepFreeze(persisted.children);
     return store.save(host.conversationId, host.version, { snapshot: encode(), nextDeadline: next }).then((result) => {
       saved(host, snapshot, result);
     });
@@ -142,7 +145,8 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       const wakeFor = (reason: 'effect' | 'deadline'): void => {
         if (woken) return;
         woken = true;
-        if (timer !== undefined) clock.clearTimeout(timer);
+        // Armed exactly when there is a deadline (a host clock's handle may be any value, undefined too).
+        if (deadline !== null) clock.clearTimeout(timer);
         resolve(reason);
       };
       if (deadline !== null) {
@@ -216,7 +220,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const reportDeadline = (host: ConversationHost, tickAt: number | undefined): void => {
     const next = host.nextDeadlineAt();
     if (tickAt !== undefined && next !== null && next <= tickAt) {
-      logger?.warn?.('A due deadline was not consumed by the machine: it is not re-armed', { conversationId: host.conversationId, deadline: next, state: host.snapshot().value });
+      logger?.warn?.('A due deadline was not consumed by the machine: it is not re-armed', { conversationId: host.conversationId, deadline: next, state: stateKey(host.snapshot().value) });
       return;
     }
     options.onDeadline(host.conversationId, next);

@@ -4,11 +4,13 @@ import { HandoffError, isHandoffError } from '../errors.js';
 import type { RouteResult } from '../../machines/handoff.types.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import { buildHandoffPayload, type HandoffEventProcessor } from '../payload/build-payload.js';
+import type { RouteDecision } from '../routing/target-schema.js';
 import type { Router } from '../routing/router.js';
 import { deliveryIdempotencyKey, type AutomationNodeAdapter } from './delivery/automation-node.js';
+import { enqueueIdempotencyKey, stepIdempotencyKey } from './idempotency-keys.js';
 import type { EffectExecutors } from './effects.js';
 import type { LiveAgentDesk, QueuePlacement } from './live-agents/live-agent-desk.js';
-import type { HandOverRequest } from './runtime-options.js';
+import type { HandOverRequest, RuntimeLogger } from './runtime-options.js';
 
 /** What the effects run against. */
 export interface EffectDependencies {
@@ -20,12 +22,9 @@ export interface EffectDependencies {
   readonly desk: LiveAgentDesk;
   readonly handOver: ((request: HandOverRequest) => Promise<unknown>) | undefined;
   readonly processor: HandoffEventProcessor | undefined;
+  readonly logger: RuntimeLogger | undefined;
 }
 
-/** The idempotency key of a step of a handoff other than its delivery (`<delivery key>:enqueue:queue`). */
-export function stepIdempotencyKey(conversationId: string, sequence: number, step: string): string {
-  return `${deliveryIdempotencyKey(conversationId, sequence)}:${step}`;
-}
 
 /** Any adapter failure as a `HandoffError`: its own when it is one, `ADAPTER_FAILED` with the cause otherwise. */
 export function asAdapterError(operation: string, error: unknown): HandoffError {
@@ -63,6 +62,21 @@ const asIs = <T>(answer: T): T => answer;
 /** The runtime's implementation of every actor of the handoff machine. */
 export function createEffectExecutors(deps: EffectDependencies): EffectExecutors {
   const { config, router, desk } = deps;
+
+  /**
+   * The decision with its explanation, which only a listener reads. Best effort: were its failure the
+   * step's, a conversation would route or fail depending on who listens (the explanation runs the
+   * dynamic facts again, and a host's fact can fail the second time).
+   */
+  const explained = (decision: RouteDecision, payload: unknown): Promise<RouteResult> =>
+    router.explain(payload).then(
+      (explanation) => ({ decision, explanation }),
+      (error: unknown) => {
+        deps.logger?.warn?.('The routing decision could not be explained: the routed notification carries none', { rule: decision.rule, error });
+        return { decision, explanation: null };
+      },
+    );
+
   return {
     buildPayload: (_id, input) =>
       buildHandoffPayload(config, input.conversation, input.invocation, {
@@ -93,9 +107,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
         () =>
           router
             .route(input.payload)
-            .then((decision): RouteResult | Promise<RouteResult> =>
-              deps.explain() ? router.explain(input.payload).then((explanation) => ({ decision, explanation })) : { decision, explanation: null },
-            ),
+            .then((decision): RouteResult | Promise<RouteResult> => (deps.explain() ? explained(decision, input.payload) : { decision, explanation: null })),
         asIs,
       ),
 
@@ -116,7 +128,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
             payload: input.payload,
             transcript: input.transcript,
             sequence: input.sequence,
-            idempotencyKey: stepIdempotencyKey(conversationId, input.sequence, `enqueue:${input.scope}`),
+            idempotencyKey: enqueueIdempotencyKey(conversationId, input.sequence, input.scope),
           }),
         checkedPlacement,
       ),

@@ -3,7 +3,7 @@
 import type { HandoffContext } from '../../machines/handoff.types.js';
 import type { HandoffConfig } from '../config/config-schema.js';
 import { deepFreeze } from '../deep-freeze.js';
-import { stepIdempotencyKey } from './default-actors.js';
+import { enqueueIdempotencyKey } from './idempotency-keys.js';
 import type { ExpiredOffer, LiveAgentDesk } from './live-agents/live-agent-desk.js';
 import { notificationOf, type HandoffNotification, type HandoffNotificationListener, type UserMessageOut } from './notifications.js';
 import type { OutboxEntry } from './provided-machine.js';
@@ -151,7 +151,7 @@ function expiredOffer(conversationId: string, context: HandoffContext): ExpiredO
   if (context.queue === null) return undefined;
   return {
     sequence: context.sequence,
-    enqueueIdempotencyKey: stepIdempotencyKey(conversationId, context.sequence, `enqueue:${context.queue.scope}`),
+    enqueueIdempotencyKey: enqueueIdempotencyKey(conversationId, context.sequence, context.queue.scope),
     expiredAt: context.now,
   };
 }

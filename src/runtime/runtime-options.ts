@@ -49,7 +49,7 @@ export interface RuntimeRoutingOptions {
   /**
    * Explain every decision rule by rule in the `routed` notification (default true); off saves a
    * rules-engine run per handoff. Only a notification listener (or an `inspect` observer) sees an
-   * explanation, so it is built only while one is subscribed, whatever this says.
+   * explanation, so it is built only while one is subscribed, even when this is true.
    */
   readonly explain?: boolean;
 }

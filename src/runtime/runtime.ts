@@ -193,6 +193,7 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
       desk,
       handOver: options.handOver,
       processor: options.processor,
+      logger,
     }),
     outbox,
     clock,

@@ -89,7 +89,7 @@ export class DirectStep {
 
   /** Stops an invocation of the state being left (the one whose done event this is). */
   stopChild(name: EffectName): this {
-    // Copied without the child rather than deleted from a copy: \`delete\` would leave the object in V8's slow dictionary mode.
+    // Copied without the child rather than deleted from a copy: `delete` would leave the object in V8's slow dictionary mode.
     const rest: Record<string, unknown> = {};
     for (const id in this.children) if (id !== name) rest[id] = this.children[id];
     this.children = rest;
@@ -116,4 +116,3 @@ export class DirectStep {
     return { snapshot: { status: 'done', output: handoffOutput(this.context), error: undefined, value: 'ended', historyValue: {}, context: this.context, children: this.children }, actions: this.actions, invoked: this.invoked };
   }
 }
-

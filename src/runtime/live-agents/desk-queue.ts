@@ -25,6 +25,10 @@ export interface Entry extends Wanted {
   /** The pending auto-accept or offer-timeout timer. */
   timer: unknown;
   readonly userMessages: string[];
+  /** The idempotency key of the enqueue it was last queued under. */
+  enqueueKey: string;
+  /** The enqueue its current offer came from: a withdraw naming another is late, and leaves the offer alone. */
+  offerKey: string | undefined;
 }
 
 /** One agent of the simulated desk and the conversations it holds. */

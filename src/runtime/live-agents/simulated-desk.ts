@@ -27,10 +27,6 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     ]),
   );
   const entries = new Map<string, Entry>();
-  // The idempotency key of the enqueue each conversation was last queued under, and of the one its
-  // current offer came from: a withdraw naming another enqueue is late, and leaves that offer alone.
-  const enqueueKeys = new WeakMap<Entry, string>();
-  const offerKeys = new WeakMap<Entry, string>();
   const lines = createWaitingLines(agents, settings.averageHandleSeconds);
   const listeners = new Set<LiveAgentListener>();
   const outbox: [string, LiveAgentEvent][] = [];
@@ -106,9 +102,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     entry.status = 'offered';
     entry.agentId = agent.id;
     entry.told = undefined;
-    // Every entry comes from an enqueue, so it has a key.
-    const enqueueKey = enqueueKeys.get(entry);
-    if (enqueueKey !== undefined) offerKeys.set(entry, enqueueKey);
+    entry.offerKey = entry.enqueueKey;
     agent.holding.add(entry.conversationId);
     emit(entry.conversationId, { type: 'agent.offered', agentId: agent.id });
     if (settings.offerAcceptance === 'auto') {
@@ -174,7 +168,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
           const scope = effectiveScope(request);
           const existing = entries.get(request.conversationId);
           if (existing) {
-            enqueueKeys.set(existing, request.idempotencyKey);
+            existing.enqueueKey = request.idempotencyKey;
             // Idempotent: a retry keeps its place; `queue` after `namedAgents` widens the wait.
             if (scope === 'queue' && existing.scope === 'namedAgents') {
               existing.scope = 'queue';
@@ -197,9 +191,10 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
             told: undefined,
             timer: undefined,
             userMessages: [],
+            enqueueKey: request.idempotencyKey,
+            offerKey: undefined,
           };
           entries.set(entry.conversationId, entry);
-          enqueueKeys.set(entry, request.idempotencyKey);
           return (entry.told = lines.put(entry));
         }),
       ),
@@ -222,7 +217,9 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
         step(() => {
           const entry = entries.get(conversationId);
           if (entry?.status !== 'offered' || entry.agentId !== agentId) return;
-          if (offer !== undefined && offerKeys.get(entry) !== offer.enqueueIdempotencyKey) return;
+          // The enqueue key is enough here, without `expiredAt`: within one enqueue this desk never
+          // offers a conversation again to an agent who let it lapse.
+          if (offer !== undefined && entry.offerKey !== offer.enqueueIdempotencyKey) return;
           requeue(entry);
           entry.rejectedBy.add(agentId);
           lines.put(entry);

@@ -7,7 +7,8 @@ import type { ConversationStore, JsonValue, SaveResult } from './store.js';
 
 /**
  * Saves a conversation's state with compare-and-set, given as the function that encodes it to its
- * snapshot JSON. `encode` reads immutable state only: it gives the same JSON whenever it runs. The
+ * snapshot JSON. `encode` reads state the runtime never changes once saved (transitions copy on
+ * write), so it gives the same JSON whenever it runs (test/runtime-deferred-save.test.ts). The
  * answer comes at once (the memory store has nothing to wait for), so the runtime's many saves of a
  * lifecycle cost no promise; a bad version or a closed store throws its `HandoffError`.
  */
