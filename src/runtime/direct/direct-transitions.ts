@@ -205,6 +205,17 @@ export function directInitialSnapshot(input: HandoffInput): PersistedHandoffSnap
 /** The transition `event` takes from `snapshot` on the direct path, or `undefined` when the actor must take it. */
 export function directTransition(snapshot: PersistedHandoffSnapshot, event: DirectEvent): DirectResult | undefined {
   if (snapshot.status !== 'active') return undefined;
-  const transition = transitions[stateKey(snapshot.value)]?.[event.type] ?? anywhere[event.type];
+  const transition = transitionsOutOf(snapshot.value)?.[event.type] ?? anywhere[event.type];
   return transition?.(new DirectStep(snapshot, event), snapshot);
+}
+
+// The shared state values above, found by identity: no dotted key is built (and hashed) per event.
+const tablesByValue = new Map<StateValue, Readonly<Record<string, Transition>> | undefined>(
+  [delivering, routing, checkingBusinessHours, checkingAvailability, enqueuing, waiting, offered].map((value) => [value, transitions[stateKey(value)]]),
+);
+
+/** The transitions out of the state `value` names. */
+function transitionsOutOf(value: StateValue): Readonly<Record<string, Transition>> | undefined {
+  if (typeof value === 'string') return transitions[value];
+  return tablesByValue.get(value) ?? transitions[stateKey(value)];
 }
