@@ -11,6 +11,8 @@ import { HandoffError, formatPath, type HandoffErrorCode } from './errors.js';
  * none. An object reached twice without a cycle (shared, as in a DAG) is fine and walked once.
  */
 export function cyclePath(value: unknown): (string | number)[] | undefined {
+  // Most host events are flat, and an object with no object inside cannot contain itself.
+  if (!holdsAnObject(value)) return undefined;
   const done = new Set<object>();
   const open = new Set<object>();
   const path: (string | number)[] = [];
@@ -29,6 +31,16 @@ export function cyclePath(value: unknown): (string | number)[] | undefined {
     return false;
   };
   return visit(value) ? path : undefined;
+}
+
+/** Whether `value` is an object with an object (or array) among its own values. */
+function holdsAnObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) return true;
+  }
+  return false;
 }
 
 /**
