@@ -26,6 +26,12 @@ afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.close()));
 });
 
+/** One rule on the `agentsAvailable` fact, so a test can count how often the router asks the host. */
+const staffedRules = {
+  rules: [{ name: 'staffed', conditions: { all: [{ fact: 'agentsAvailable', params: { queue: 'general' }, operator: 'equal', value: true }] }, event: { type: 'agentTransfer', params: { queue: 'general' } } }],
+  default: { type: 'agentTransfer', params: { queue: 'general' } },
+} as const;
+
 function runtimeWith(options: Partial<HandoffRuntimeOptions> = {}) {
   const clock = createTestClock();
   const store = createMemoryStore();
@@ -168,15 +174,11 @@ describe('a full lifecycle with the defaults', () => {
 
   it('builds the explanation only while a listener could see it: nothing else reads it', async () => {
     let asked = 0;
-    const rules = {
-      rules: [{ name: 'staffed', conditions: { all: [{ fact: 'agentsAvailable', params: { queue: 'general' }, operator: 'equal', value: true }] }, event: { type: 'agentTransfer', params: { queue: 'general' } } }],
-      default: { type: 'agentTransfer', params: { queue: 'general' } },
-    } as const;
     const agentsAvailable = () => {
       asked += 1;
       return true;
     };
-    const runtime = createHandoffRuntime({ config: config(), rules, clock: createTestClock(), routing: { agentsAvailable } });
+    const runtime = createHandoffRuntime({ config: config(), rules: staffedRules, clock: createTestClock(), routing: { agentsAvailable } });
     runtimes.push(runtime);
     await runtime.start('unheard', chat(1));
     await runtime.send('unheard', invoke());
@@ -194,10 +196,6 @@ describe('a full lifecycle with the defaults', () => {
 
   it('routes the same whoever listens: an explanation that fails is left out, not the routing', async () => {
     let asked = 0;
-    const rules = {
-      rules: [{ name: 'staffed', conditions: { all: [{ fact: 'agentsAvailable', params: { queue: 'general' }, operator: 'equal', value: true }] }, event: { type: 'agentTransfer', params: { queue: 'general' } } }],
-      default: { type: 'agentTransfer', params: { queue: 'general' } },
-    } as const;
     // Answers the routing, then fails: the explanation asks again.
     const agentsAvailable = () => {
       asked += 1;
@@ -205,7 +203,7 @@ describe('a full lifecycle with the defaults', () => {
       return true;
     };
     const warnings: string[] = [];
-    const runtime = createHandoffRuntime({ config: config(), rules, clock: createTestClock(), routing: { agentsAvailable }, logger: { warn: (message) => warnings.push(message) } });
+    const runtime = createHandoffRuntime({ config: config(), rules: staffedRules, clock: createTestClock(), routing: { agentsAvailable }, logger: { warn: (message) => warnings.push(message) } });
     runtimes.push(runtime);
     const routed: unknown[] = [];
     runtime.subscribe((notification) => {
