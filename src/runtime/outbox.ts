@@ -103,6 +103,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
         break;
       case 'message': {
+        // Rendered only for someone to read it: the callback, or a listener of userMessage.
+        if (!onUserMessage && listeners.size === 0) break;
         const message = renderUserMessage(config, entry.context, entry.message);
         if (message) toUser(conversationId, sequence, at, message);
         break;
