@@ -93,131 +93,160 @@ function directlyRestorable(snapshot: PersistedHandoffSnapshot): boolean {
 
 /** Creates the host of one conversation. A stored snapshot XState cannot restore is `CORRUPT_SNAPSHOT`. */
 export function createConversationHost(conversationId: string, source: HostSource, options: HostOptions): ConversationHost {
-  const restored = 'snapshot' in source;
-  const { direct } = options;
-  let engine: ConversationEngine;
-  let restoreMode: RestoreMode | undefined;
+  return new Host(conversationId, source, options);
+}
+
+/** A conversation host; a class, so the many hosts of a runtime share their methods instead of a closure each. */
+class Host implements ConversationHost {
+  version: number;
+  recentEventIds: RecentEventIds;
+  savedSnapshot: HandoffSnapshotLike | undefined = undefined;
+  savedEventIds: RecentEventIds;
+  readonly effects: Effect[] = [];
+  readonly orphans = new Map<string, Effect>();
+  outbox: OutboxEntry[] = [];
+  discarded = false;
+  private current: ConversationEngine;
+  /** How `register` treats the invocations of an actor being restored (set only while one is). */
+  private restoreMode: RestoreMode | undefined = undefined;
+
+  constructor(
+    readonly conversationId: string,
+    source: HostSource,
+    private readonly options: HostOptions,
+  ) {
+    const restored = 'snapshot' in source;
+    this.version = restored ? source.version : 0;
+    this.recentEventIds = restored ? source.recentEventIds : [];
+    this.savedEventIds = restored ? source.recentEventIds : [];
+    if (!restored) {
+      this.current = options.direct ? directEngineFrom(directInitialSnapshot(source.input), this.invokeDirect, this) : createActorEngine(conversationId, source, options.inspect, this);
+    } else if (options.direct && directlyRestorable(source.snapshot)) {
+      this.current = directEngineFrom(source.snapshot, this.invokeDirect, this);
+    } else {
+      this.current = this.actorEngine(source, 'restore');
+    }
+    if (restored) this.savedSnapshot = this.current.snapshot();
+  }
+
+  get engine(): ConversationEngine['kind'] {
+    return this.current.kind;
+  }
 
   /** A step the direct path invoked: it reacts to the settlement itself, without a promise. */
-  const invokeDirect = (name: EffectName, input: unknown): void => {
+  private readonly invokeDirect = (name: EffectName, input: unknown): void => {
     const effect = createEffect(name, input);
-    effect.react = (outcome) => reactDirect(effect, outcome);
-    host.effects.push(effect);
+    effect.react = (outcome) => this.reactDirect(effect, outcome);
+    this.effects.push(effect);
   };
 
   /** Creates an actor whose restored invocations `register` treats per `mode`. */
-  const actorEngine = (source: { readonly snapshot: PersistedHandoffSnapshot }, mode: RestoreMode): ConversationEngine => {
-    restoreMode = mode;
+  private actorEngine(source: { readonly snapshot: PersistedHandoffSnapshot }, mode: RestoreMode): ConversationEngine {
+    this.restoreMode = mode;
     try {
-      return createActorEngine(conversationId, source, options.inspect, host);
+      return createActorEngine(this.conversationId, source, this.options.inspect, this);
     } finally {
-      restoreMode = undefined;
+      this.restoreMode = undefined;
     }
-  };
+  }
 
-  const reactDirect = (effect: Effect, outcome: EffectOutcome): boolean => {
-    if (engine.kind === 'direct' && outcome.ok && engine.send({ type: `xstate.done.actor.${effect.name}`, output: outcome.value })) return true;
+  private reactDirect(effect: Effect, outcome: EffectOutcome): boolean {
+    if (this.current.kind === 'direct' && outcome.ok && this.current.send({ type: `xstate.done.actor.${effect.name}`, output: outcome.value })) return true;
     // The actor adopts the effect and reacts to its (already settled) promise.
-    materialize();
+    this.materialize();
     return false;
-  };
+  }
 
   /** Hands the conversation to an XState actor restored from the direct snapshot, adopting the effects in flight. */
-  const materialize = (): void => {
-    if (engine.kind === 'actor') return;
-    const snapshot = engine.persisted();
-    engine.stop();
-    engine = actorEngine({ snapshot }, 'adopt');
-  };
+  private materialize(): void {
+    if (this.current.kind === 'actor') return;
+    const snapshot = this.current.persisted();
+    this.current.stop();
+    this.current = this.actorEngine({ snapshot }, 'adopt');
+  }
 
-  const host: ConversationHost = {
-    conversationId,
-    get engine() {
-      return engine.kind;
-    },
-    version: restored ? source.version : 0,
-    recentEventIds: restored ? source.recentEventIds : [],
-    savedSnapshot: undefined,
-    savedEventIds: restored ? source.recentEventIds : [],
-    effects: [],
-    orphans: new Map(),
-    outbox: [],
-    discarded: false,
-
-    register(name, input, signal) {
-      if (restoreMode === 'adopt') {
-        const key = effectKey(name, input);
-        const adopted = host.effects.find((effect) => effect.key === key && effect.react !== undefined);
-        if (adopted) {
-          adopted.react = undefined;
-          // XState aborts its restored child when the state is left: the adapter's call is aborted with it.
-          signal.addEventListener('abort', () => {
-            adopted.abort();
-          }, { once: true });
-          return adopted.promise;
-        }
+  register(name: EffectName, input: unknown, signal: AbortSignal): Promise<unknown> {
+    if (this.restoreMode === 'adopt') {
+      const key = effectKey(name, input);
+      const adopted = this.effects.find((effect) => effect.key === key && effect.react !== undefined);
+      if (adopted) {
+        adopted.react = undefined;
+        // XState aborts its restored child when the state is left: the adapter's call is aborted with it.
+        signal.addEventListener('abort', () => {
+          adopted.abort();
+        }, { once: true });
+        return adopted.promise;
       }
-      const effect = createEffect(name, input, signal);
-      // A restored write was started by the runtime that saved it; running it again here could
-      // deliver twice. It stays pending: that runtime settles it, or the step's timeout does.
-      if (restoreMode === 'restore' && effect.write) host.orphans.set(effect.key, effect);
-      else host.effects.push(effect);
-      return effect.promise;
-    },
-    record(entry) {
-      host.outbox.push(entry);
-    },
+    }
+    const effect = createEffect(name, input, signal);
+    // A restored write was started by the runtime that saved it; running it again here could
+    // deliver twice. It stays pending: that runtime settles it, or the step's timeout does.
+    if (this.restoreMode === 'restore' && effect.write) this.orphans.set(effect.key, effect);
+    else this.effects.push(effect);
+    return effect.promise;
+  }
 
-    snapshot: () => engine.snapshot(),
-    persisted: () => engine.persisted(),
-    dirty: () => engine.snapshot() !== host.savedSnapshot || host.recentEventIds !== host.savedEventIds,
-    nextDeadlineAt() {
-      const snapshot = engine.snapshot();
-      return snapshot.status === 'active' ? earliestDeadlineAt(snapshot.context.deadlines) : null;
-    },
-    send(event) {
-      if (engine.send(event)) return;
-      materialize();
-      engine.send(event);
-    },
-    stamp(at) {
-      const snapshot = engine.snapshot();
-      if (snapshot.status === 'active' && at > snapshot.context.now) host.send({ type: 'clock.tick', at });
-    },
-    settleOrphan(key, outcome, at) {
-      const orphan = host.orphans.get(key);
-      host.orphans.delete(key);
-      if (!orphan || isAborted(orphan)) return false;
-      host.stamp(at);
-      // The stamp may have fired the step's own timeout, which aborted the invocation.
-      if (isAborted(orphan)) return false;
-      // From now on it is this host's effect: the runtime waits for XState to react to it.
-      orphan.status = 'running';
-      host.effects.push(orphan);
-      orphan.settle(outcome);
-      return true;
-    },
-    preferDirect() {
-      if (!direct || engine.kind === 'direct' || host.effects.length > 0 || host.orphans.size > 0) return;
-      const persisted = engine.persisted();
-      if (!directlyRestorable(persisted)) return;
-      const clean = !host.dirty();
-      engine.stop();
-      engine = directEngineFrom(persisted, invokeDirect, host);
-      if (clean) host.savedSnapshot = engine.snapshot();
-    },
-    discard() {
-      host.discarded = true;
-      engine.stop();
-      for (const effect of host.effects) effect.abort();
-    },
-  };
+  record(entry: OutboxEntry): void {
+    this.outbox.push(entry);
+  }
 
-  if (!restored) engine = direct ? directEngineFrom(directInitialSnapshot(source.input), invokeDirect, host) : createActorEngine(conversationId, source, options.inspect, host);
-  else if (direct && directlyRestorable(source.snapshot)) engine = directEngineFrom(source.snapshot, invokeDirect, host);
-  else engine = actorEngine(source, 'restore');
-  if (restored) host.savedSnapshot = engine.snapshot();
-  return host;
+  snapshot(): HandoffSnapshotLike {
+    return this.current.snapshot();
+  }
+
+  persisted(): PersistedHandoffSnapshot {
+    return this.current.persisted();
+  }
+
+  dirty(): boolean {
+    return this.current.snapshot() !== this.savedSnapshot || this.recentEventIds !== this.savedEventIds;
+  }
+
+  nextDeadlineAt(): number | null {
+    const snapshot = this.current.snapshot();
+    return snapshot.status === 'active' ? earliestDeadlineAt(snapshot.context.deadlines) : null;
+  }
+
+  send(event: HandoffEvent): void {
+    if (this.current.send(event)) return;
+    this.materialize();
+    this.current.send(event);
+  }
+
+  stamp(at: number): void {
+    const snapshot = this.current.snapshot();
+    if (snapshot.status === 'active' && at > snapshot.context.now) this.send({ type: 'clock.tick', at });
+  }
+
+  settleOrphan(key: string, outcome: EffectOutcome, at: number): boolean {
+    const orphan = this.orphans.get(key);
+    this.orphans.delete(key);
+    if (!orphan || isAborted(orphan)) return false;
+    this.stamp(at);
+    // The stamp may have fired the step's own timeout, which aborted the invocation.
+    if (isAborted(orphan)) return false;
+    // From now on it is this host's effect: the runtime waits for XState to react to it.
+    orphan.status = 'running';
+    this.effects.push(orphan);
+    orphan.settle(outcome);
+    return true;
+  }
+
+  preferDirect(): void {
+    if (!this.options.direct || this.current.kind === 'direct' || this.effects.length > 0 || this.orphans.size > 0) return;
+    const persisted = this.current.persisted();
+    if (!directlyRestorable(persisted)) return;
+    const clean = !this.dirty();
+    this.current.stop();
+    this.current = directEngineFrom(persisted, this.invokeDirect, this);
+    if (clean) this.savedSnapshot = this.current.snapshot();
+  }
+
+  discard(): void {
+    this.discarded = true;
+    this.current.stop();
+    for (const effect of this.effects) effect.abort();
+  }
 }
 
 /** The dotted keys of every atomic state under `node`. */
