@@ -269,19 +269,21 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
           } else {
             for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
           }
-          const checkpointed = (): void => {
-            progress.saved = true;
-            sinceSave.length = 0;
-          };
-          const checkpoint = (): Promise<void> | undefined => {
-            const saving = commit(host);
-            if (!saving) {
-              checkpointed();
-              return undefined;
-            }
-            return saving.then(checkpointed);
-          };
-          if (host.effects.length > 0) await drive(host, checkpoint, (result) => sinceSave.push(result));
+          if (host.effects.length > 0) {
+            const checkpointed = (): void => {
+              progress.saved = true;
+              sinceSave.length = 0;
+            };
+            const checkpoint = (): Promise<void> | undefined => {
+              const saving = commit(host);
+              if (!saving) {
+                checkpointed();
+                return undefined;
+              }
+              return saving.then(checkpointed);
+            };
+            await drive(host, checkpoint, (result) => sinceSave.push(result));
+          }
           const saving = host.dirty() ? commit(host) : undefined;
           if (saving) await saving;
           reportDeadline(host, work.kind === 'tick' ? work.at : undefined);

@@ -12,19 +12,37 @@ export type DirectInvoke = (name: EffectName, input: unknown) => void;
 
 /** A conversation on the direct path from its snapshot: a new one's (`directInitialSnapshot`) or one with no invocation running. */
 export function directEngineFrom(initial: PersistedHandoffSnapshot, invoke: DirectInvoke, host: MachineHost): ConversationEngine {
-  let snapshot = initial;
-  return {
-    kind: 'direct',
-    snapshot: () => snapshot,
-    persisted: () => snapshot,
-    send(event) {
-      const result = directTransition(snapshot, event as DirectEvent);
-      if (!result) return false;
-      snapshot = result.snapshot;
-      for (const action of result.actions) host.record(action);
-      for (const { name, input } of result.invoked) invoke(name, input);
-      return true;
-    },
-    stop: () => undefined,
-  };
+  return new DirectEngine(initial, invoke, host);
+}
+
+/** A class, so every conversation's engine shares its methods. */
+class DirectEngine implements ConversationEngine {
+  readonly kind = 'direct';
+
+  constructor(
+    private current: PersistedHandoffSnapshot,
+    private readonly invoke: DirectInvoke,
+    private readonly host: MachineHost,
+  ) {}
+
+  snapshot(): PersistedHandoffSnapshot {
+    return this.current;
+  }
+
+  persisted(): PersistedHandoffSnapshot {
+    return this.current;
+  }
+
+  send(event: Parameters<ConversationEngine['send']>[0]): boolean {
+    const result = directTransition(this.current, event as DirectEvent);
+    if (!result) return false;
+    this.current = result.snapshot;
+    for (const action of result.actions) this.host.record(action);
+    for (const { name, input } of result.invoked) this.invoke(name, input);
+    return true;
+  }
+
+  stop(): void {
+    // Nothing runs on its own on the direct path: the runtime runs its steps.
+  }
 }
