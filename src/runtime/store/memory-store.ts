@@ -51,7 +51,7 @@ export interface MemoryConversationStore extends ConversationStore {
  */
 export function createMemoryStore(): MemoryConversationStore {
   const rows = new Map<string, MemoryRow>();
-  // The rows holding an encoder, oldest save first.
+  // The rows holding an encoder, in the order they were first deferred since their last encoding.
   const deferredRows = new Map<string, MemoryRow>();
   let closed = false;
 
@@ -78,10 +78,13 @@ export function createMemoryStore(): MemoryConversationStore {
     const version = expectedVersion + 1;
     const row: MemoryRow = { content, version, nextDeadline };
     rows.set(conversationId, row);
-    deferredRows.delete(conversationId);
     if (typeof content !== 'string') {
+      // A row already deferred keeps its place (a Map's set does not move a key): deleting and
+      // re-adding it on each of a lifecycle's saves made the Map rebuild itself over and over.
       deferredRows.set(conversationId, row);
       if (deferredRows.size > deferredRowLimit) pushOutOldest();
+    } else {
+      deferredRows.delete(conversationId);
     }
     return { ok: true, version };
   };
