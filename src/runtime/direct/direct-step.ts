@@ -29,14 +29,20 @@ export interface DirectResult {
   readonly invoked: readonly { readonly name: EffectName; readonly input: unknown }[];
 }
 
+// Shared by every snapshot and result that has none: the machine has no history states, and nothing
+// writes into either.
+const noHistory: Readonly<Record<string, unknown>> = Object.freeze({});
+const none: readonly never[] = Object.freeze([]);
+
 /** Builds one transition from `snapshot` on `event`. */
 export class DirectStep {
   context: HandoffContext;
   /** Whether `context` is this step's own copy, not yet seen by anyone else, so an assign may write into it. */
   private ownsContext = false;
   private children: Record<string, unknown>;
-  private readonly actions: OutboxEntry[] = [];
-  private readonly invoked: { name: EffectName; input: unknown }[] = [];
+  // Made on first use: most transitions run no host action, and most invoke nothing.
+  private actions: OutboxEntry[] | undefined;
+  private invoked: { name: EffectName; input: unknown }[] | undefined;
 
   constructor(
     snapshot: PersistedHandoffSnapshot,
@@ -72,18 +78,18 @@ export class DirectStep {
   }
 
   notify(kind: NoticeKind): this {
-    this.actions.push({ type: 'notify', kind, context: this.captured() });
+    (this.actions ??= []).push({ type: 'notify', kind, context: this.captured() });
     return this;
   }
 
   say(message: UserMessage): this {
-    this.actions.push({ type: 'message', message, context: this.captured() });
+    (this.actions ??= []).push({ type: 'message', message, context: this.captured() });
     return this;
   }
 
   /** A message relayed between the user and the live agent. */
   relay(relay: { readonly type: 'relayToAgent' | 'relayToUser'; readonly agentId: string; readonly text: string }): this {
-    this.actions.push({ ...relay, context: this.captured() });
+    (this.actions ??= []).push({ ...relay, context: this.captured() });
     return this;
   }
 
@@ -102,17 +108,17 @@ export class DirectStep {
     this.children = { ...this.children, [name]: child };
     // The input may hold the context's values; no assign after this may write into what it saw.
     this.ownsContext = false;
-    this.invoked.push({ name, input });
+    (this.invoked ??= []).push({ name, input });
     return this;
   }
 
   /** The transition's result, resting in `value`. */
   to(value: StateValue): DirectResult {
-    return { snapshot: { status: 'active', output: undefined, error: undefined, value, historyValue: {}, context: this.context, children: this.children }, actions: this.actions, invoked: this.invoked };
+    return { snapshot: { status: 'active', output: undefined, error: undefined, value, historyValue: noHistory, context: this.context, children: this.children }, actions: this.actions ?? none, invoked: this.invoked ?? none };
   }
 
   /** The transition's result when it reached the final state: the machine is done, with its output. */
   toEnded(): DirectResult {
-    return { snapshot: { status: 'done', output: handoffOutput(this.context), error: undefined, value: 'ended', historyValue: {}, context: this.context, children: this.children }, actions: this.actions, invoked: this.invoked };
+    return { snapshot: { status: 'done', output: handoffOutput(this.context), error: undefined, value: 'ended', historyValue: noHistory, context: this.context, children: this.children }, actions: this.actions ?? none, invoked: this.invoked ?? none };
   }
 }

@@ -63,7 +63,8 @@ export function createMemoryStore(): MemoryConversationStore {
   };
 
   const pushOutOldest = (): void => {
-    const [conversationId, row] = deferredRows.entries().next().value as [string, MemoryRow];
+    const conversationId = deferredRows.keys().next().value as string;
+    const row = deferredRows.get(conversationId) as MemoryRow;
     try {
       textOf(conversationId, row);
     } catch {
