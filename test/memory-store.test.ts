@@ -13,16 +13,16 @@ const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringif
 function runtimeSaver(store: ConversationStore) {
   const deferred: StateSave | undefined = deferredSaveOf(store);
   // Async, so a deferred save's synchronous throw (a bad version, a closed store) is a rejection here too.
-  const save = async (id: string, version: number, encode: () => JsonValue, nextDeadline: number | null): Promise<SaveResult> =>
-    deferred ? deferred(id, version, encode, nextDeadline) : store.save(id, version, { snapshot: encode(), nextDeadline });
+  const save = async (id: string, version: number, encode: () => JsonValue, nextDeadline: number | null, last: boolean): Promise<SaveResult> =>
+    deferred ? deferred(id, version, encode, nextDeadline, last) : store.save(id, version, { snapshot: encode(), nextDeadline });
   const encoded: number[] = [];
   return {
     encoded,
-    save: (id: string, version: number, n: number, nextDeadline: number | null = null, extra: Record<string, JsonValue> = {}) =>
+    save: (id: string, version: number, n: number, nextDeadline: number | null = null, extra: Record<string, JsonValue> = {}, last = false) =>
       save(id, version, () => {
         encoded.push(n);
         return runtimeSnapshot(n, extra);
-      }, nextDeadline),
+      }, nextDeadline, last),
   };
 }
 
@@ -36,6 +36,16 @@ describe('memory store with the runtime’s deferred saves', () => {
     expect(runtime.encoded).toEqual([4]);
     await store.load('c1');
     expect(runtime.encoded).toEqual([4]);
+  });
+
+  it('encodes the last save of an ended conversation at once: no later save replaces it', async () => {
+    const store = createMemoryStore();
+    const runtime = runtimeSaver(store);
+    await runtime.save('c1', 0, 1);
+    await runtime.save('c1', 1, 2, null, {}, true);
+    expect(runtime.encoded).toEqual([2]);
+    expect((await store.load('c1'))?.snapshot).toEqual(asPlainJson(runtimeSnapshot(2)));
+    expect(runtime.encoded).toEqual([2]);
   });
 
   it('gives other stores, and a wrapper around a memory store, the encoded JSON through save', async () => {

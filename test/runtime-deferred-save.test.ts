@@ -37,9 +37,9 @@ function witnessedStore() {
     delete: (id, version) => inner.delete(id, version),
     close: () => inner.close(),
   };
-  offerDeferredSave(store, (id, version, encode, nextDeadline) => {
+  offerDeferredSave(store, (id, version, encode, nextDeadline, last) => {
     saves.push({ encode, atSave: JSON.stringify(encode()) });
-    return deferred(id, version, encode, nextDeadline);
+    return deferred(id, version, encode, nextDeadline, last);
   });
   return { store, saves };
 }

@@ -65,7 +65,7 @@ describe('runtime.delete of a record that cannot be read', () => {
     // The runtime's own deferred save of a state that is not JSON: the memory store's load rejects it.
     const save = deferredSaveOf(memory);
     if (!save) throw new Error('the memory store offers deferred saves');
-    save('unparsable', 0, () => ({ big: 1n as unknown as JsonValue }), null);
+    save('unparsable', 0, () => ({ big: 1n as unknown as JsonValue }), null, false);
     expect(errorShape(await rejectedHandoffError(store.load('unparsable'))).code).toBe('CORRUPT_SNAPSHOT');
 
     expect(await runtime.delete('unparsable')).toBe(true);

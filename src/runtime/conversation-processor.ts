@@ -85,7 +85,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     const recentEventIds = host.recentEventIds;
     const encode = () => encodeConversation(persisted, recentEventIds);
     if (deferredSave) {
-      saved(host, snapshot, deferredSave(host.conversationId, host.version, encode, next));
+      saved(host, snapshot, deferredSave(host.conversationId, host.version, encode, next, persisted.status !== 'active'));
       return undefined;
     }
     // The snapshot shares the conversation's own state (the context's values, the state value, the

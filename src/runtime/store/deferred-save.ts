@@ -10,9 +10,11 @@ import type { ConversationStore, JsonValue, SaveResult } from './store.js';
  * snapshot JSON. `encode` reads state the runtime never changes once saved (transitions copy on
  * write), so it gives the same JSON whenever it runs (test/runtime-deferred-save.test.ts). The
  * answer comes at once (the memory store has nothing to wait for), so the runtime's many saves of a
- * lifecycle cost no promise; a bad version or a closed store throws its `HandoffError`.
+ * lifecycle cost no promise; a bad version or a closed store throws its `HandoffError`. `last` says
+ * the conversation has ended, so no later save replaces this one: deferring it would only keep its
+ * objects alive until it is encoded anyway.
  */
-export type StateSave = (conversationId: string, expectedVersion: number, encode: () => JsonValue, nextDeadline: number | null) => SaveResult;
+export type StateSave = (conversationId: string, expectedVersion: number, encode: () => JsonValue, nextDeadline: number | null, last: boolean) => SaveResult;
 
 // Keyed by the store object itself, so a wrapper (another object) gets plain saves.
 const deferredSaves = new WeakMap<ConversationStore, StateSave>();

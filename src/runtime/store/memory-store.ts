@@ -157,11 +157,11 @@ export function createMemoryStore(): MemoryConversationStore {
       return Promise.resolve();
     },
   };
-  offerDeferredSave(store, (conversationId, expectedVersion, encode, nextDeadline) => {
+  offerDeferredSave(store, (conversationId, expectedVersion, encode, nextDeadline, last) => {
     open();
     assertExpectedVersion(expectedVersion);
     assertDeadline(nextDeadline);
-    return put(conversationId, expectedVersion, encode, nextDeadline);
+    return put(conversationId, expectedVersion, last ? serializeSnapshot(conversationId, encode()) : encode, nextDeadline);
   });
   return store;
 }
