@@ -49,7 +49,7 @@ describe('mailbox', () => {
     expect(await third).toBe('still runs');
   });
 
-  it('forgets a conversation once its tasks settle, so idle conversations cost nothing', async () => {
+  it('counts a conversation as active only while it has tasks (a settled one keeps at most a small record for reuse)', async () => {
     const mailbox = createMailbox();
     const posts = Array.from({ length: 10_000 }, (_, i) => mailbox.post(`c${i % 2500}`, () => i));
     expect(mailbox.activeKeys).toBe(2500);

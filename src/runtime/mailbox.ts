@@ -23,9 +23,14 @@ interface Lane {
   pending: number;
 }
 
+/** How many settled lanes stay for reuse: a conversation's next event usually follows soon. */
+export const idleLaneLimit = 1024;
+
 /**
- * Creates a mailbox. Each key holds one small record while it has unsettled tasks and none once
- * they settle, so a million conversations that are idle cost nothing here.
+ * Creates a mailbox. Each key holds one small record while it has unsettled tasks, and the keys
+ * that settled last keep theirs for reuse (at most `idleLaneLimit`, then swept): creating and
+ * deleting a Map entry for every event made the Map rebuild itself over and over. A million idle
+ * conversations still cost nothing here.
  *
  * @example
  * const mailbox = createMailbox();
@@ -33,6 +38,13 @@ interface Lane {
  */
 export function createMailbox(): Mailbox {
   const lanes = new Map<string, Lane>();
+  // Lanes with nothing pending, kept for reuse.
+  let idle = 0;
+
+  const sweep = (): void => {
+    for (const [key, lane] of lanes) if (lane.pending === 0) lanes.delete(key);
+    idle = 0;
+  };
 
   return {
     post<T>(key: string, task: MailboxTask<T>): Promise<T> {
@@ -40,13 +52,17 @@ export function createMailbox(): Mailbox {
       if (!lane) {
         lane = { tail: Promise.resolve(), pending: 0 };
         lanes.set(key, lane);
+      } else if (lane.pending === 0) {
+        idle -= 1;
       }
       const current = lane;
       current.pending += 1;
       const result = current.tail.then(task);
       const settle = (): void => {
         current.pending -= 1;
-        if (current.pending === 0 && lanes.get(key) === current) lanes.delete(key);
+        if (current.pending > 0) return;
+        idle += 1;
+        if (idle > idleLaneLimit) sweep();
       };
       // The next task waits for this one to settle either way; a failure stays with its own caller.
       current.tail = result.then(settle, settle);
@@ -58,11 +74,11 @@ export function createMailbox(): Mailbox {
     },
 
     get activeKeys() {
-      return lanes.size;
+      return lanes.size - idle;
     },
 
     async drain(): Promise<void> {
-      while (lanes.size > 0) await Promise.all([...lanes.values()].map((lane) => lane.tail));
+      while (lanes.size > idle) await Promise.all([...lanes.values()].filter((lane) => lane.pending > 0).map((lane) => lane.tail));
     },
   };
 }
