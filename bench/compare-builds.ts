@@ -8,17 +8,17 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchRuleSet, instantDesk, lifecycle } from './runtime-workload.js';
 
 type RuntimeModule = typeof import('../dist/src/runtime/runtime.js');
 type StoreModule = typeof import('../dist/src/runtime/store/memory-store.js');
 type ConfigModule = typeof import('../dist/src/config/default-config.js');
 type RulesModule = typeof import('../dist/src/rules/load-rules.js');
-type LiveAgentDesk = import('../dist/src/runtime/live-agents/live-agent-desk.js').LiveAgentDesk;
 
 const lifecyclesPerRound = 1280;
 const inFlight = 64;
 
-/** The bench's lifecycle (bench/runtime.ts) on the build in `dist`: returns a function that runs `count` of them and gives CPU µs per lifecycle. */
+/** The bench's lifecycle (bench/runtime-workload.ts) on the build in `dist`: returns a function that runs `count` of them and gives CPU µs per lifecycle. */
 async function runtimeOf(dist: string): Promise<(count: number) => Promise<number>> {
   const load = async <T>(file: string): Promise<T> => (await import(path.resolve(dist, file))) as T;
   const { createHandoffRuntime } = await load<RuntimeModule>('src/runtime/runtime.js');
@@ -27,31 +27,14 @@ async function runtimeOf(dist: string): Promise<(count: number) => Promise<numbe
   const { loadConnectionRules } = await load<RulesModule>('src/rules/load-rules.js');
   const config = defaultHandoffConfig();
   config.lifecycle.agentTransfer.afterAgent.then = 'end';
-  const rules = loadConnectionRules({
-    rules: [{ name: 'billing', conditions: { all: [{ fact: 'parameters', path: '$.topic', operator: 'equal', value: 'billing' }] }, event: { type: 'agentTransfer', params: { queue: 'billing' } } }],
-    default: { type: 'agentTransfer', params: { queue: 'general' } },
-  });
-  const desk: LiveAgentDesk = {
-    enqueue: () => Promise.resolve({ position: 1, estimatedWaitSeconds: 60 }),
-    cancel: () => Promise.resolve(),
-    relayUserMessage: () => Promise.resolve(),
-    checkBusinessHours: () => Promise.resolve({ open: true }),
-    checkAvailability: () => Promise.resolve({ available: true, agentsOnline: 1 }),
-    subscribe: () => () => undefined,
-  };
-  const runtime = createHandoffRuntime({ config, rules, store: createMemoryStore(), liveAgents: desk, deadlines: { pollIntervalMs: 60_000 } });
-  const lifecycle = async (id: string): Promise<void> => {
-    await runtime.start(id, { sessionId: id, userId: 'u', channel: 'chat', language: 'en', memory: { userProfile: { firstName: 'Ada' } } });
-    await runtime.send(id, { type: 'handoff.invoke', reason: 'user_requested', parameters: { interactionSummary: 'Wants a refund.', sentiment: 'negative' } });
-    await runtime.send(id, { type: 'agent.offered', agentId: 'ana' });
-    await runtime.send(id, { type: 'agent.accepted', agentId: 'ana' });
-    const ended = await runtime.send(id, { type: 'agent.ended', agentId: 'ana' });
-    if (ended.state !== 'ended') throw new Error(`${dist}: expected ended, got ${ended.state}`);
-  };
+  const rules = loadConnectionRules(benchRuleSet);
+  const runtime = createHandoffRuntime({ config, rules, store: createMemoryStore(), liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 } });
   let next = 0;
   return async (count) => {
     const before = process.cpuUsage();
-    for (const stop = next + count; next < stop; ) await Promise.all(Array.from({ length: inFlight }, () => lifecycle(`c-${next++}`)));
+    for (const stop = next + count; next < stop; ) {
+      await Promise.all(Array.from({ length: inFlight }, () => lifecycle(runtime, `c-${next}`, next++)));
+    }
     const used = process.cpuUsage(before);
     return (used.user + used.system) / count;
   };

@@ -14,13 +14,13 @@ import { buildHandoffPayload } from '../dist/src/payload/build-payload.js';
 import { createRouter } from '../dist/src/routing/router.js';
 import { loadConnectionRules } from '../dist/src/rules/load-rules.js';
 import type { ConnectionRules } from '../dist/src/rules/rule-schema.js';
-import type { LiveAgentDesk } from '../dist/src/runtime/live-agents/live-agent-desk.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../dist/src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../dist/src/runtime/runtime-options.js';
 import { createMemoryStore } from '../dist/src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../dist/src/runtime/store/postgres-store.js';
 import type { ConversationStore, ConversationWrite } from '../dist/src/runtime/store/store.js';
 import { trivialMachineRun } from './lifecycle.js';
+import { benchRuleSet, conversation, instantDesk, invoke, lifecycle } from './runtime-workload.js';
 import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,49 +34,10 @@ function benchConfig(): HandoffConfig {
   return config;
 }
 
-const rules: ConnectionRules = loadConnectionRules({
-  rules: [
-    { name: 'billing', conditions: { all: [{ fact: 'parameters', path: '$.topic', operator: 'equal', value: 'billing' }] }, event: { type: 'agentTransfer', params: { queue: 'billing' } } },
-    { name: 'frustrated', conditions: { any: [{ fact: 'parameters', path: '$.sentiment', operator: 'equal', value: 'frustrated' }] }, event: { type: 'agentTransfer', params: { queue: 'general', priority: 2 } } },
-  ],
-  default: { type: 'agentTransfer', params: { queue: 'general' } },
-});
-
-/** A desk connector that answers at once and sends no events: the bench sends the agent's events itself. */
-const instantDesk: LiveAgentDesk = {
-  enqueue: () => Promise.resolve({ position: 1, estimatedWaitSeconds: 60 }),
-  cancel: () => Promise.resolve(),
-  relayUserMessage: () => Promise.resolve(),
-  checkBusinessHours: () => Promise.resolve({ open: true }),
-  checkAvailability: () => Promise.resolve({ available: true, agentsOnline: 1 }),
-  subscribe: () => () => undefined,
-};
-
-const conversation = (n: number) => ({ sessionId: `s-${n}`, userId: `u-${n}`, channel: 'chat', language: 'en', memory: { userProfile: { firstName: 'Ada' } } });
-const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { interactionSummary: 'Wants a refund for a double charge.', sentiment: 'negative' } } as const;
+const rules: ConnectionRules = loadConnectionRules(benchRuleSet);
 
 function runtimeOn(store: ConversationStore, extra: Partial<HandoffRuntimeOptions> = {}): HandoffRuntime {
   return createHandoffRuntime({ config: benchConfig(), rules, store, liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 }, ...extra });
-}
-
-/** One full lifecycle through the runtime; each `send` latency goes to `latencies` (µs) when given. */
-async function lifecycle(runtime: HandoffRuntime, id: string, n: number, latencies?: number[]): Promise<void> {
-  // Untimed runs call `send` directly: timing every send costs about a microsecond a lifecycle.
-  const timed = !latencies
-    ? <T>(call: () => Promise<T>): Promise<T> => call()
-    : async <T>(call: () => Promise<T>): Promise<T> => {
-        const t0 = performance.now();
-        const result = await call();
-        latencies.push((performance.now() - t0) * 1000);
-        return result;
-      };
-  await runtime.start(id, conversation(n));
-  const queued = await timed(() => runtime.send(id, invoke));
-  if (queued.state !== 'queued.waiting') throw new Error(`expected queued.waiting, got ${queued.state}`);
-  await timed(() => runtime.send(id, { type: 'agent.offered', agentId: 'ana' }));
-  await timed(() => runtime.send(id, { type: 'agent.accepted', agentId: 'ana' }));
-  const ended = await timed(() => runtime.send(id, { type: 'agent.ended', agentId: 'ana' }));
-  if (ended.state !== 'ended') throw new Error(`expected ended, got ${ended.state}`);
 }
 
 /** A provided step of the bare machine: answers with `answer(input)`. */
