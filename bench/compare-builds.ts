@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchRuleSet, instantDesk, lifecycle } from './runtime-workload.js';
+import { benchRuleSet, endingWithTheAgent, instantDesk, lifecycle } from './runtime-workload.js';
 
 type RuntimeModule = typeof import('../dist/src/runtime/runtime.js');
 type StoreModule = typeof import('../dist/src/runtime/store/memory-store.js');
@@ -25,10 +25,8 @@ async function runtimeOf(dist: string): Promise<(count: number) => Promise<numbe
   const { createMemoryStore } = await load<StoreModule>('src/runtime/store/memory-store.js');
   const { defaultHandoffConfig } = await load<ConfigModule>('src/config/default-config.js');
   const { loadConnectionRules } = await load<RulesModule>('src/rules/load-rules.js');
-  const config = defaultHandoffConfig();
-  config.lifecycle.agentTransfer.afterAgent.then = 'end';
   const rules = loadConnectionRules(benchRuleSet);
-  const runtime = createHandoffRuntime({ config, rules, store: createMemoryStore(), liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 } });
+  const runtime = createHandoffRuntime({ config: endingWithTheAgent(defaultHandoffConfig()), rules, store: createMemoryStore(), liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 } });
   let next = 0;
   return async (count) => {
     const before = process.cpuUsage();

@@ -1,8 +1,15 @@
 // The full lifecycle the runtime benchmarks drive (invoke → delivered → routed → queued, offered,
 // accepted, ended), shared by `npm run bench` (bench/runtime.ts) and bench/compare-builds.ts.
 import { performance } from 'node:perf_hooks';
+import type { HandoffConfig } from '../dist/src/config/config-schema.js';
 import type { LiveAgentDesk } from '../dist/src/runtime/live-agents/live-agent-desk.js';
 import type { HandoffRuntime } from '../dist/src/runtime/runtime.js';
+
+/** `config` ending when the agent ends: the lifecycle the targets name (… → accepted → ended). */
+export function endingWithTheAgent(config: HandoffConfig): HandoffConfig {
+  config.lifecycle.agentTransfer.afterAgent.then = 'end';
+  return config;
+}
 
 /** The connection rules, as JSON: each build loads them with its own `loadConnectionRules`. */
 export const benchRuleSet = {

@@ -20,19 +20,14 @@ import { createMemoryStore } from '../dist/src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../dist/src/runtime/store/postgres-store.js';
 import type { ConversationStore, ConversationWrite } from '../dist/src/runtime/store/store.js';
 import { trivialMachineRun } from './lifecycle.js';
-import { benchRuleSet, conversation, instantDesk, invoke, lifecycle } from './runtime-workload.js';
+import { benchRuleSet, conversation, endingWithTheAgent, instantDesk, invoke, lifecycle } from './runtime-workload.js';
 import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const idleArg = process.argv.find((arg) => arg.startsWith('--idle='));
 const largestIdle = idleArg ? Number(idleArg.slice('--idle='.length)) : 100_000;
 
-function benchConfig(): HandoffConfig {
-  const config = defaultHandoffConfig();
-  // Ended when the agent ends: the lifecycle the targets name (… → accepted → ended).
-  config.lifecycle.agentTransfer.afterAgent.then = 'end';
-  return config;
-}
+const benchConfig = (): HandoffConfig => endingWithTheAgent(defaultHandoffConfig());
 
 const rules: ConnectionRules = loadConnectionRules(benchRuleSet);
 
