@@ -1,12 +1,17 @@
 // Property: events for many conversations, posted in any interleaving and with adapters answering in
-// any order, end each conversation exactly as processing its events alone, one at a time, would.
+// any order, end each conversation exactly as processing its events alone, one at a time, would; and
+// event ids, redelivered or reused for other events, mean what a tiny model says.
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HandoffError } from '../src/errors.js';
+import type { ConversationView } from '../src/runtime/conversation-view.js';
 import type { AutomationNodeAdapter } from '../src/runtime/delivery/automation-node.js';
 import type { LiveAgentDesk } from '../src/runtime/live-agents/live-agent-desk.js';
 import type { HandoffNotification } from '../src/runtime/notifications.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
 import type { RuntimeEventInput } from '../src/runtime/runtime-event.js';
+import { errorShape } from './support/catch-handoff-error.js';
 import { chat, config, createTestClock, defaultRules, invoke, T0 } from './runtime/support.js';
 
 /** Adapters whose answers do not depend on other conversations; with a scheduler, they answer in its order. */
@@ -65,15 +70,60 @@ const events: fc.Arbitrary<RuntimeEventInput> = fc.oneof(
   fc.integer({ min: 1, max: 40 }).map((minutes): RuntimeEventInput => ({ type: 'clock.tick', at: T0 + minutes * 60_000 })),
 );
 
-/** Each conversation's script: events with ids, some of them redelivered (the previous event again). */
-const scripts = fc.array(fc.array(fc.record({ event: events, redeliver: fc.boolean() }), { maxLength: 10 }), { minLength: 1, maxLength: 5 }).map((convs) =>
-  convs.map((steps, c) =>
-    steps.map(({ event, redeliver }, i, all) => {
-      const previous = all[i - 1];
-      return redeliver && previous ? { ...previous.event, id: `c${c}-e${i - 1}` } : { ...event, id: `c${c}-e${i}` };
+/** The same JSON value with every object's keys in reverse order, at every depth. */
+function reversedKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(reversedKeys) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([key, member]) => [key, reversedKeys(member)])) as T;
+}
+
+/** What a step does with ids: a new event, the last one again (as sent, or its keys reordered), or its id on another event. */
+type IdUse = 'new' | 'redeliver' | 'reorder' | 'reuse';
+type ScriptStep = RuntimeEventInput & { readonly id: string };
+
+/** Each conversation's script: events with ids, some redelivered (the last new event again), some reusing its id. */
+const scripts = fc
+  .array(fc.array(fc.record({ event: events, use: fc.constantFrom<IdUse>('new', 'new', 'redeliver', 'reorder', 'reuse') }), { maxLength: 10 }), { minLength: 1, maxLength: 5 })
+  .map((convs) =>
+    convs.map((steps, c) => {
+      let last: ScriptStep | undefined;
+      return steps.map(({ event, use }, i): ScriptStep => {
+        if (!last || use === 'new') return (last = { ...event, id: `c${c}-e${i}` });
+        if (use === 'redeliver') return last;
+        if (use === 'reorder') return reversedKeys(last);
+        return { ...event, id: last.id };
+      });
     }),
-  ),
-);
+  );
+
+/** A send's outcome: its view, or the HandoffError it was refused with. */
+const settled = (sent: Promise<ConversationView>): Promise<unknown> =>
+  sent.catch((error: unknown) => {
+    if (!(error instanceof HandoffError)) throw error;
+    return { error: errorShape(error) };
+  });
+
+/**
+ * What ids mean, alone: an id a running conversation took is a redelivery of the same event in any
+ * key order, and EVENT_ID_REUSED for any other; an ended conversation remembers no new id.
+ */
+function expectIdModel(steps: readonly ScriptStep[], views: readonly unknown[]): void {
+  const remembered = new Map<string, unknown>();
+  let active = true;
+  steps.forEach(({ id, ...event }, i) => {
+    const outcome = views[i] as Partial<ConversationView> & { error?: { code: string } };
+    const first = remembered.get(id);
+    if (!remembered.has(id)) {
+      expect(outcome.redelivered).toBe(false);
+      if (active) remembered.set(id, event);
+    } else if (isDeepStrictEqual(first, event)) {
+      expect(outcome.redelivered).toBe(true);
+    } else {
+      expect(outcome.error?.code).toBe('EVENT_ID_REUSED');
+    }
+    if (outcome.status !== undefined) active = outcome.status === 'active';
+  });
+}
 
 interface Outcome {
   readonly views: unknown[][];
@@ -98,7 +148,8 @@ describe('runtime interleavings', () => {
         const aloneViews: unknown[][] = convs.map(() => []);
         for (const [c, steps] of convs.entries()) {
           await alone.runtime.start(`c${c}`, chat(c));
-          for (const event of steps) aloneViews[c]?.push(await alone.runtime.send(`c${c}`, event));
+          for (const event of steps) aloneViews[c]?.push(await settled(alone.runtime.send(`c${c}`, event)));
+          expectIdModel(steps, aloneViews[c] ?? []);
         }
         const expected = await outcome(alone.runtime, alone.notifications, convs.length, aloneViews);
 
@@ -115,7 +166,7 @@ describe('runtime interleavings', () => {
           cursors[c] = (cursors[c] ?? 0) + 1;
           const slot = mixedViews[c]?.length ?? 0;
           mixedViews[c]?.push(undefined);
-          if (event) sends.push(mixed.runtime.send(`c${c}`, event).then((view) => ((mixedViews[c] ?? [])[slot] = view)));
+          if (event) sends.push(settled(mixed.runtime.send(`c${c}`, event)).then((view) => ((mixedViews[c] ?? [])[slot] = view)));
         }
         // The runtime reaches its next adapter call a few promise turns after the last one answered.
         do {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HandoffError } from '../src/errors.js';
-import { openSnapshot, sealSnapshot, snapshotSchemaVersion } from '../src/runtime/snapshot-envelope.js';
+import { openSnapshot, readableSnapshotSchemaVersions, sealSnapshot, snapshotSchemaVersion } from '../src/runtime/snapshot-envelope.js';
 import type { JsonValue } from '../src/runtime/store/store.js';
 
 function failure(stored: JsonValue, parse?: (state: JsonValue) => unknown): { code: string; message: string; issues: unknown } {
@@ -21,22 +21,31 @@ describe('snapshot envelope', () => {
     expect(openSnapshot('c1', JSON.parse(JSON.stringify(sealed)) as JsonValue)).toEqual({ machine: { value: 'queued' }, recentEventIds: ['e1'] });
   });
 
+  it('writes schema 3 and reads schemas 2 and 3, telling parse which one it read', () => {
+    expect(snapshotSchemaVersion).toBe(3);
+    expect(readableSnapshotSchemaVersions).toEqual([2, 3]);
+    const read = (schemaVersion: number) => openSnapshot('c1', { schemaVersion, state: { n: 1 } }, { parse: (state, version) => ({ state, version }) });
+    expect(read(2)).toEqual({ state: { n: 1 }, version: 2 });
+    expect(read(3)).toEqual({ state: { n: 1 }, version: 3 });
+  });
+
   it('reports another schema version as UNSUPPORTED_SNAPSHOT_VERSION, whatever its shape', () => {
-    expect(failure({ schemaVersion: 3, machine: {} })).toMatchInlineSnapshot(`
+    expect(failure({ schemaVersion: 4, machine: {} })).toMatchInlineSnapshot(`
       {
         "code": "UNSUPPORTED_SNAPSHOT_VERSION",
         "issues": [
           {
             "code": "unsupported_version",
-            "message": "schema version 3 is not supported; this library reads version 2",
+            "message": "schema version 4 is not supported; this library reads versions 2 and 3",
             "path": [
               "schemaVersion",
             ],
           },
         ],
-        "message": "Stored snapshot of conversation "c7" cannot be read: schema version 3 is not supported; this library reads version 2",
+        "message": "Stored snapshot of conversation "c7" cannot be read: schema version 4 is not supported; this library reads versions 2 and 3",
       }
     `);
+    expect(failure({ schemaVersion: 1, state: {} }).code).toBe('UNSUPPORTED_SNAPSHOT_VERSION');
   });
 
   it('reports non-envelopes, bad versions and missing states as CORRUPT_SNAPSHOT naming the conversation', () => {

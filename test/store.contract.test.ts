@@ -154,7 +154,7 @@ function storeContract(fixture: StoreFixture): void {
       const future = await rejection(open('future'));
       expect(isHandoffError(future, 'UNSUPPORTED_SNAPSHOT_VERSION')).toBe(true);
       expect((future as Error).message).toMatchInlineSnapshot(
-        `"Stored snapshot of conversation "future" cannot be read: schema version 99 is not supported; this library reads version 2"`,
+        `"Stored snapshot of conversation "future" cannot be read: schema version 99 is not supported; this library reads versions 2 and 3"`,
       );
       expect(isHandoffError(await rejection(open('garbage')), 'CORRUPT_SNAPSHOT')).toBe(true);
       expect((await store.listDue(10)).map((due) => due.conversationId)).toEqual(['future', 'garbage', 'good']);

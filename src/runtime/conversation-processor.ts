@@ -25,7 +25,8 @@ import { deepFreeze, freezeValues } from '../deep-freeze.js';
 import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
-import { isRedelivery, rememberEventId } from './recent-event-ids.js';
+import { eventFingerprint } from './event-fingerprint.js';
+import { eventIdReusedError, recallEventId, rememberEventId } from './recent-event-ids.js';
 import type { RuntimeLogger } from './runtime-options.js';
 import { deferredSaveOf } from './store/deferred-save.js';
 import { versionConflictError, type ConversationStore, type SaveResult } from './store/store.js';
@@ -199,11 +200,18 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       host.send({ type: 'clock.tick', at: work.at });
       return undefined;
     }
-    if (work.id !== undefined && isRedelivery(host.recentEventIds, work.id)) return conversationView(host.conversationId, host.version, snapshot, true);
+    // Only an event with an id pays for its fingerprint: the event as the host sent it, before `at` is stamped.
+    const sent = work.id === undefined ? undefined : { id: work.id, fingerprint: eventFingerprint(work.event) };
+    if (sent) {
+      const use = recallEventId(host.recentEventIds, sent.id, sent.fingerprint);
+      if (use === 'redelivery') return conversationView(host.conversationId, host.version, snapshot, true);
+      // Nothing was applied: the task drops the host, and the next event reads the conversation back from the store.
+      if (use === 'reused') throw eventIdReusedError(host.conversationId, sent.id, work.event.type);
+    }
     // An ended conversation takes no more events; they change nothing and are not stored, but the
     // host hears why, as for any event the machine ignores.
     if (snapshot.status !== 'active') return ignoredAfterEnd(host, work.event);
-    if (work.id !== undefined) host.recentEventIds = rememberEventId(host.recentEventIds, work.id, options.recentEventIdLimit);
+    if (sent) host.recentEventIds = rememberEventId(host.recentEventIds, sent.id, sent.fingerprint, options.recentEventIdLimit);
     host.send(work.event.at === undefined ? { ...work.event, at: clock.now() } : work.event);
     return undefined;
   };

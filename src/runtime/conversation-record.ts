@@ -1,12 +1,15 @@
 // What the store holds for one conversation: the persisted XState snapshot, compacted, and the ids of
 // the last events it processed. Compaction keeps an idle conversation a few hundred bytes of JSON.
+//
+// Schema 3 (written): `state.recentEventIds` holds `[id, fingerprint]` pairs, and bare ids carried
+// over from a schema-2 snapshot. Schema 2 (read): bare ids only; the rest of the state is the same.
 import type { StateValue } from 'xstate';
 import { HandoffError } from '../errors.js';
 import { initialHandoffContext } from '../../machines/handoff.machine.js';
 import type { HandoffContext, HandoffEventSettings } from '../../machines/handoff.types.js';
 import type { LifecycleSettings } from '../config/lifecycle-schema.js';
 import type { Conversation } from '../payload/payload-schema.js';
-import type { RecentEventIds } from './recent-event-ids.js';
+import type { RecentEventId, RecentEventIds } from './recent-event-ids.js';
 import { copyContext } from './context-copy.js';
 import { openSnapshot, sealSnapshot } from './snapshot-envelope.js';
 import type { JsonValue } from './store/store.js';
@@ -92,13 +95,12 @@ function withoutExplanations(children: PersistedHandoffSnapshot['children']): Pe
  * settings put back.
  */
 export function decodeConversation(conversationId: string, stored: JsonValue, shared: SharedContext): DecodedConversation {
-  return openSnapshot(conversationId, stored, { parse: (state) => parseState(state, shared) });
+  return openSnapshot(conversationId, stored, { parse: (state, schemaVersion) => parseState(state, schemaVersion, shared) });
 }
 
-function parseState(state: JsonValue, shared: SharedContext): DecodedConversation {
+function parseState(state: JsonValue, schemaVersion: number, shared: SharedContext): DecodedConversation {
   const root = objectAt(state, ['state']);
-  const ids = root.recentEventIds;
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) corrupt(['state', 'recentEventIds'], 'expected an array of event ids');
+  const ids = recentEventIdsAt(root.recentEventIds, schemaVersion);
   const machine = objectAt(root.machine, ['state', 'machine']);
   if (typeof machine.status !== 'string') corrupt(['state', 'machine', 'status'], 'expected a status');
   const value = machine.value;
@@ -123,6 +125,29 @@ function parseState(state: JsonValue, shared: SharedContext): DecodedConversatio
     historyValue: (machine.historyValue ?? {}) as Record<string, unknown>,
   } as PersistedHandoffSnapshot;
   return { snapshot, recentEventIds: ids };
+}
+
+/**
+ * Schema 2 kept bare ids; schema 3 keeps `[id, fingerprint]` pairs, copied frozen as the runtime's
+ * own are (the next save shares them with the store, and the store's objects stay its own).
+ */
+function recentEventIdsAt(value: JsonValue | undefined, schemaVersion: number): RecentEventIds {
+  const path = ['state', 'recentEventIds'];
+  if (!Array.isArray(value)) corrupt(path, 'expected an array of event ids');
+  const ids = value as readonly JsonValue[];
+  let pairs = false;
+  for (const entry of ids) {
+    if (typeof entry === 'string') continue;
+    if (schemaVersion === 2) corrupt(path, 'expected an array of event ids');
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'string') {
+      corrupt(path, 'expected an array of event ids, each an id or an [id, fingerprint] pair');
+    }
+    pairs = true;
+  }
+  if (!pairs) return ids as readonly string[];
+  // Checked above: every entry that is not an id is an [id, fingerprint] pair.
+  const entries = ids as readonly (string | readonly [string, string])[];
+  return entries.map((entry): RecentEventId => (typeof entry === 'string' ? entry : Object.freeze([entry[0], entry[1]] as const)));
 }
 
 function objectAt(value: JsonValue | undefined, path: readonly string[]): Record<string, JsonValue> {
