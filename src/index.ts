@@ -57,7 +57,7 @@ export type { PostgresConversationStore, PostgresQueryable, PostgresStoreOptions
 export { defaultPostgresTable, postgresStoreMigration } from './runtime/store/postgres-schema.js';
 export { versionConflictError } from './runtime/store/store.js';
 export type { ConversationStore, ConversationWrite, DueConversation, ListDueOptions, SaveResult, StoredConversation } from './runtime/store/store.js';
-export { snapshotSchemaVersion } from './runtime/snapshot-envelope.js';
+export { readableSnapshotSchemaVersions, snapshotSchemaVersion } from './runtime/snapshot-envelope.js';
 export { deliveryIdempotencyKey } from './runtime/delivery/automation-node.js';
 export type { AutomationNodeAdapter, DeliveryReceipt, DeliveryRequest } from './runtime/delivery/automation-node.js';
 export { createHttpAutomationNode } from './runtime/delivery/http-automation-node.js';
