@@ -12,6 +12,7 @@ import {
   queueValues,
   required,
   say,
+  staleIgnored,
   start,
   stop,
   timer,
@@ -40,11 +41,11 @@ export const queued = handoffSetup.createStateConfig({
         ],
       },
     ],
-    'queue.update': { actions: 'updateQueue' },
+    'queue.update': [staleIgnored, { actions: 'updateQueue' }],
     // The desk may offer or assign as soon as it has the request, even before the enqueue call returns.
-    'agent.offered': { target: '.offered', actions: ['offerAgent', notify('agentOffered')] },
+    'agent.offered': [staleIgnored, { target: '.offered', actions: ['offerAgent', notify('agentOffered')] }],
     // Some desks assign without an offer.
-    'agent.accepted': { target: 'liveAgent', actions: ['connectAgent', notify('agentConnected')] },
+    'agent.accepted': [staleIgnored, { target: 'liveAgent', actions: ['connectAgent', notify('agentConnected')] }],
     'user.cancel': { target: 'leavingQueue', actions: { type: 'setQueueExit', params: { reason: 'userCancelled' } } },
     'user.left': { target: 'leavingQueue', actions: { type: 'setQueueExit', params: { reason: 'userLeft' } } },
     'user.acceptOffer': [
@@ -110,15 +111,18 @@ export const queued = handoffSetup.createStateConfig({
         // Noticed before the offer is cleared, so the notice names the agent whose offer the desk must take back.
         'clock.tick': { guard: due('offerTimeout'), target: 'waiting', actions: [notify('offerExpired'), 'clearOffer', 'continueTick'] },
         'agent.accepted': [
+          staleIgnored,
           { guard: 'isOfferedAgent', target: '#handoff.liveAgent', actions: ['connectAgent', notify('agentConnected')] },
           { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
         ],
         'agent.rejected': [
+          staleIgnored,
           { guard: 'isOfferedAgent', target: 'waiting', actions: 'clearOffer' },
           { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
         ],
         // One offer at a time: a repeated offer is a duplicate, another agent's is refused.
         'agent.offered': [
+          staleIgnored,
           { guard: 'isOfferedAgent', actions: { type: 'ignore', params: { reason: 'duplicate' } } },
           { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
         ],
@@ -168,6 +172,7 @@ export const liveAgent = handoffSetup.createStateConfig({
       ],
     },
     'agent.message': [
+      staleIgnored,
       {
         guard: 'isConnectedAgent',
         actions: ['appendAgentMessage', { type: 'relayToUser', params: ({ event }) => ({ agentId: event.agentId, text: event.text }) }],
@@ -175,6 +180,7 @@ export const liveAgent = handoffSetup.createStateConfig({
       { actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
     ],
     'agent.ended': [
+      staleIgnored,
       { guard: not('isConnectedAgent'), actions: { type: 'ignore', params: { reason: 'agentMismatch' } } },
       // A refer dropped the bot's call leg: nothing can resume after the agent.
       { guard: 'botLeftTheCall', target: 'ended', actions: ['recordAgentEnd', { type: 'end', params: { reason: 'agentEnded', detail: 'refer' } }] },
@@ -186,8 +192,8 @@ export const liveAgent = handoffSetup.createStateConfig({
       { guard: { type: 'afterAgentIs', params: { then: 'dialog' } }, target: 'postAgentDialog', actions: ['recordAgentEnd', notify('postAgentDialog')] },
       { target: 'ended', actions: ['recordAgentEnd', { type: 'end', params: { reason: 'agentEnded' } }] },
     ],
-    'agent.accepted': { actions: { type: 'ignore', params: { reason: 'agentAlreadyConnected' } } },
-    'agent.offered': { actions: { type: 'ignore', params: { reason: 'agentAlreadyConnected' } } },
+    'agent.accepted': [staleIgnored, { actions: { type: 'ignore', params: { reason: 'agentAlreadyConnected' } } }],
+    'agent.offered': [staleIgnored, { actions: { type: 'ignore', params: { reason: 'agentAlreadyConnected' } } }],
     'user.left': { target: 'ended', actions: { type: 'end', params: { reason: 'userLeft' } } },
     'clock.tick': { guard: due('chatIdle'), target: 'ended', actions: [{ type: 'end', params: { reason: 'idle' } }, 'continueTick'] },
   },

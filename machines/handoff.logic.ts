@@ -229,6 +229,15 @@ export function wasEscalated(context: HandoffContext): boolean {
   return context.queue?.scope === 'queue' && target?.type === 'agentTransfer' && target.params.agents !== undefined;
 }
 
+/**
+ * The event names another handoff than the current one: an automation node's or a desk's event
+ * whose `sequence` is not `context.sequence`. An event without `sequence` is never stale.
+ */
+export function isStaleSequence(context: HandoffContext, event: MachineEvent): boolean {
+  const sequence = (event as { readonly sequence?: unknown }).sequence;
+  return sequence !== undefined && sequence !== context.sequence;
+}
+
 /** The event comes from the agent the conversation was offered to. */
 export function isOfferedAgent(context: HandoffContext, event: MachineEvent): boolean {
   const e = event as HandoffEvent;

@@ -27,6 +27,7 @@ import {
   key,
   notify,
   payloadOf,
+  staleIgnored,
   start,
   stop,
   targetFailure,
@@ -82,6 +83,16 @@ export const handoffMachine = handoffSetup.createMachine({
     'user.message': { actions: 'appendUserMessage' },
     // A tick with no timeout due only moves the clock.
     'clock.tick': { actions: 'syncClock' },
+    // An event for another handoff is stale wherever it lands; one for this handoff that the state
+    // does not take is unexpected ('*'). The states that take these events check it first too.
+    'automation.ack': staleIgnored,
+    'automation.error': staleIgnored,
+    'agent.offered': staleIgnored,
+    'agent.accepted': staleIgnored,
+    'agent.rejected': staleIgnored,
+    'agent.message': staleIgnored,
+    'agent.ended': staleIgnored,
+    'queue.update': staleIgnored,
     '*': { guard: 'isHostEvent', actions: { type: 'ignore', params: { reason: 'unexpected' } } },
   },
   states: {
@@ -133,7 +144,7 @@ export const handoffMachine = handoffSetup.createMachine({
       on: {
         // An ack also counts while backing off: the automation node did get an earlier attempt.
         'automation.ack': [
-          { guard: 'isStale', actions: { type: 'ignore', params: { reason: 'staleSequence' } } },
+          staleIgnored,
           { target: 'delegated', actions: 'markDelivered' },
         ],
         'user.cancel': userCancels,
@@ -147,7 +158,7 @@ export const handoffMachine = handoffSetup.createMachine({
           initial: 'sending',
           on: {
             'automation.error': [
-              { guard: 'isStale', actions: { type: 'ignore', params: { reason: 'staleSequence' } } },
+              staleIgnored,
               { guard: 'canRetryDelivery', target: 'backoff', actions: [failed('delivery'), notify('deliveryRetry')] },
               ...errorHandling('delivery'),
             ],

@@ -93,6 +93,12 @@ export const userCancels = [
   { target: ENDED, actions: [notify('handoffCancelled'), { type: 'end', params: { reason: 'userCancelled', detail: 'aiSessionTerminated' } }] },
 ] as const;
 
+/**
+ * An event for another handoff (its `sequence` is not the current one) changes nothing: the first
+ * transition on every event that may carry a `sequence`, so it is checked before any other guard.
+ */
+export const staleIgnored = { guard: 'isStale', actions: { type: 'ignore', params: { reason: 'staleSequence' } } } as const;
+
 /** The user left while waiting for a handoff. */
 export const abandoned = { target: ENDED, actions: { type: 'end', params: { reason: 'abandoned' } } } as const;
 

@@ -18,6 +18,7 @@ import {
   ignoredEvent,
   isConnectedAgent,
   isOfferedAgent,
+  isStaleSequence,
   messageRecorded,
   prerequisitesMet,
   queueEntered,
@@ -209,8 +210,7 @@ const base = setup({
     isDue: ({ context, event }, params: { timer: TimerName }) =>
       event.type === 'clock.tick' && isDue(context.deadlines, params.timer, eventTime(context, event)),
     isPending: ({ context }, params: { timer: TimerName }) => context.deadlines[params.timer] !== undefined,
-    isStale: ({ context, event }) =>
-      (event.type === 'automation.ack' || event.type === 'automation.error') && event.sequence !== undefined && event.sequence !== context.sequence,
+    isStale: ({ context, event }) => isStaleSequence(context, event),
     canRetryDelivery: ({ context, event }) =>
       handoffOf(context).deliveryAttempts < context.settings.delivery.maxAttempts && !(event.type === 'automation.error' && event.retryable === false),
     canReturnToAi: ({ context }) => !context.aiSessionTerminated,

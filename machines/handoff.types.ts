@@ -15,7 +15,11 @@ export type AgentReturnReason = (typeof agentReturnReasons)[number];
 /** How the user left: closed the chat, or hung up the call. */
 export type UserLeftHow = 'left' | 'hangup';
 
-/** Every host-facing event; each may carry `at`, the epoch-ms time it happened (see `HandoffInput.startedAt`). */
+/**
+ * Every host-facing event; each may carry `at`, the epoch-ms time it happened (see `HandoffInput.startedAt`).
+ * The automation node's and the live-agent desk's events may carry `sequence`, the handoff they belong
+ * to (`context.sequence` when it began): one for another handoff is ignored as `staleSequence`.
+ */
 export type HandoffEvent =
   | { readonly type: 'handoff.invoke'; readonly reason: HandoffReason; readonly parameters: HandoffInvocation['parameters']; readonly at?: number }
   | { readonly type: 'user.message'; readonly text: string; readonly at?: number }
@@ -24,12 +28,12 @@ export type HandoffEvent =
   | { readonly type: 'user.acceptOffer'; readonly at?: number }
   | { readonly type: 'automation.ack'; readonly sequence?: number; readonly at?: number }
   | { readonly type: 'automation.error'; readonly message: string; readonly retryable?: boolean; readonly sequence?: number; readonly at?: number }
-  | { readonly type: 'agent.offered'; readonly agentId: string; readonly at?: number }
-  | { readonly type: 'agent.accepted'; readonly agentId: string; readonly at?: number }
-  | { readonly type: 'agent.rejected'; readonly agentId: string; readonly reason?: string; readonly at?: number }
-  | { readonly type: 'agent.message'; readonly agentId: string; readonly text: string; readonly at?: number }
-  | { readonly type: 'agent.ended'; readonly agentId: string; readonly returnReason?: AgentReturnReason; readonly at?: number }
-  | { readonly type: 'queue.update'; readonly position: number; readonly estimatedWaitSeconds: number; readonly at?: number }
+  | { readonly type: 'agent.offered'; readonly agentId: string; readonly sequence?: number; readonly at?: number }
+  | { readonly type: 'agent.accepted'; readonly agentId: string; readonly sequence?: number; readonly at?: number }
+  | { readonly type: 'agent.rejected'; readonly agentId: string; readonly reason?: string; readonly sequence?: number; readonly at?: number }
+  | { readonly type: 'agent.message'; readonly agentId: string; readonly text: string; readonly sequence?: number; readonly at?: number }
+  | { readonly type: 'agent.ended'; readonly agentId: string; readonly returnReason?: AgentReturnReason; readonly sequence?: number; readonly at?: number }
+  | { readonly type: 'queue.update'; readonly position: number; readonly estimatedWaitSeconds: number; readonly sequence?: number; readonly at?: number }
   | { readonly type: 'target.completed'; readonly result?: JsonValue; readonly at?: number }
   | { readonly type: 'target.failed'; readonly message: string; readonly at?: number }
   | { readonly type: 'dialog.completed'; readonly result?: JsonValue; readonly at?: number }

@@ -13,19 +13,27 @@ function setup(options: Partial<SimulatedDeskOptions> = {}) {
   const clock = new SimulatedClock();
   clock.set(start);
   const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], clock, ...options });
-  const events: [string, LiveAgentEvent][] = [];
-  desk.subscribe((conversationId, event) => events.push([conversationId, event]));
-  /** Lets the desk deliver its queued events, then returns and forgets them. */
+  // The handoff each conversation was last enqueued for, when the desk sends its events.
+  const enqueued = new Map<string, number>();
+  const enqueue = desk.enqueue.bind(desk);
+  desk.enqueue = (r) => {
+    enqueued.set(r.conversationId, r.sequence);
+    return enqueue(r);
+  };
+  const events: [string, LiveAgentEvent, number | undefined][] = [];
+  desk.subscribe((conversationId, event) => events.push([conversationId, event, enqueued.get(conversationId)]));
+  /** Lets the desk deliver its queued events, then returns and forgets them (without `at` and `sequence`, checked here). */
   const drained = async () => {
     await new Promise((resolve) => setImmediate(resolve));
-    return events.splice(0).map(([id, event]) => {
-      const { at, ...rest } = event;
+    return events.splice(0).map(([id, event, sequence]) => {
+      const { at, sequence: named, ...rest } = event;
       expect(at).toBeGreaterThanOrEqual(start);
       expect(at).toBeLessThanOrEqual(clock.now());
+      expect(named, `the handoff of ${id}'s ${event.type}`).toBe(sequence);
       return [id, rest] as const;
     });
   };
-  return { desk, clock, drained };
+  return { desk, clock, drained, events };
 }
 
 function request(conversationId: string, params: Record<string, unknown> = {}, scope?: EnqueueRequest['scope']): EnqueueRequest {
@@ -238,6 +246,37 @@ describe('simulated desk, manual mode', () => {
     expect(desk.inspect('c1')).toMatchObject({ status: 'offered', agentId: 'ana', scope: 'queue' });
     await desk.withdrawOffer('c1', 'ana', { sequence: 1, enqueueIdempotencyKey: widened.idempotencyKey, expiredAt: start });
     expect(desk.inspect('c1')).toMatchObject({ status: 'waiting', agentId: null });
+  });
+
+  it('names in every event the handoff the conversation was enqueued for, so what an agent did before a cancel is told apart from the next handoff', async () => {
+    const { desk, events } = manual();
+    const handoff = (conversationId: string, sequence: number): EnqueueRequest => ({ ...request(conversationId), sequence, idempotencyKey: `${conversationId}:${sequence}:enqueue:queue` });
+    await desk.enqueue(handoff('c1', 3));
+    await desk.enqueue(handoff('c2', 1));
+    desk.offer('c1', 'ana');
+    desk.reject('c1', 'busy');
+    desk.offer('c1', 'bob');
+    // The user cancels while bob is being offered the conversation, and asks again: handoff #4.
+    await desk.cancel('c1');
+    await desk.enqueue(handoff('c1', 4));
+    desk.offer('c1', 'bob');
+    desk.accept('c1');
+    desk.agentMessage('c1', 'Hi, Bob here.');
+    desk.endChat('c1', 'resolved');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.map(([id, event]) => `${id} ${event.type} #${String(event.sequence)}`)).toEqual([
+      'c1 agent.offered #3',
+      'c2 queue.update #1',
+      'c1 agent.rejected #3',
+      'c1 queue.update #3',
+      'c2 queue.update #1',
+      'c1 agent.offered #3',
+      'c2 queue.update #1',
+      'c1 agent.offered #4',
+      'c1 agent.accepted #4',
+      'c1 agent.message #4',
+      'c1 agent.ended #4',
+    ]);
   });
 
   it('refuses scenario steps that do not fit the conversation state, with typed errors', async () => {

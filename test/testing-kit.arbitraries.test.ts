@@ -66,6 +66,25 @@ describe('lifecycleEventsFor', () => {
     );
   });
 
+  it('names the handoff on the desk’s events now and then: always the current one in valid orders, an earlier one in noise (a late event)', () => {
+    const desk = new Set(['agent.offered', 'agent.accepted', 'agent.rejected', 'agent.message', 'agent.ended', 'queue.update']);
+    /** Each desk event's sequence (or undefined) beside the handoff under way when it comes. */
+    const named = (events: readonly HandoffEvent[]): [number | undefined, number][] => {
+      let handoff = 0;
+      return events.flatMap((event): [number | undefined, number][] => {
+        if (event.type === 'handoff.invoke') handoff++;
+        return desk.has(event.type) ? [['sequence' in event ? event.sequence : undefined, handoff]] : [];
+      });
+    };
+    const journeys: LifecycleJourney[] = ['liveAgent', 'agentRejected', 'cancelInQueue'];
+    const clean = fc.sample(lifecycleEventsFor({ journeys, noise: 0, maxHandoffs: 3 }), { numRuns: 100, seed: 9 }).flatMap(named);
+    expect(clean.filter(([sequence, handoff]) => sequence !== undefined && sequence !== handoff)).toEqual([]);
+    expect(clean.some(([sequence]) => sequence === undefined)).toBe(true);
+    expect(clean.some(([sequence]) => sequence !== undefined)).toBe(true);
+    const noisy = fc.sample(lifecycleEventsFor({ journeys, noise: 1, maxHandoffs: 3 }), { numRuns: 100, seed: 10 }).map(named);
+    expect(noisy.filter((events) => events.some(([sequence, handoff]) => sequence !== undefined && sequence < handoff)).length).toBeGreaterThan(10);
+  });
+
   it('draws only the journeys asked for', () => {
     const live = fc.sample(lifecycleEventsFor({ journeys: ['liveAgent'], noise: 0, maxHandoffs: 1 }), { numRuns: 20, seed: 5 });
     for (const events of live) {

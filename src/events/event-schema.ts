@@ -14,7 +14,8 @@ const sequence = z.number().int().min(1).optional();
 
 /**
  * Every event a host may send to the handoff lifecycle, validated at the edge: exact dotted type
- * names, strict payloads, and an optional `at` stamp on each.
+ * names, strict payloads, and an optional `at` stamp on each. The automation node's and the desk's
+ * events may name their handoff with `sequence`.
  */
 export const handoffEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('handoff.invoke'), reason: z.enum(handoffReasons), parameters: z.record(z.string(), z.json()).default({}), at }),
@@ -24,12 +25,12 @@ export const handoffEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('user.acceptOffer'), at }),
   z.strictObject({ type: z.literal('automation.ack'), sequence, at }),
   z.strictObject({ type: z.literal('automation.error'), message: z.string(), retryable: z.boolean().optional(), sequence, at }),
-  z.strictObject({ type: z.literal('agent.offered'), agentId, at }),
-  z.strictObject({ type: z.literal('agent.accepted'), agentId, at }),
-  z.strictObject({ type: z.literal('agent.rejected'), agentId, reason: z.string().optional(), at }),
-  z.strictObject({ type: z.literal('agent.message'), agentId, text: z.string(), at }),
-  z.strictObject({ type: z.literal('agent.ended'), agentId, returnReason: z.enum(agentReturnReasons).optional(), at }),
-  z.strictObject({ type: z.literal('queue.update'), position: z.number().int().min(0), estimatedWaitSeconds: z.number().min(0), at }),
+  z.strictObject({ type: z.literal('agent.offered'), agentId, sequence, at }),
+  z.strictObject({ type: z.literal('agent.accepted'), agentId, sequence, at }),
+  z.strictObject({ type: z.literal('agent.rejected'), agentId, reason: z.string().optional(), sequence, at }),
+  z.strictObject({ type: z.literal('agent.message'), agentId, text: z.string(), sequence, at }),
+  z.strictObject({ type: z.literal('agent.ended'), agentId, returnReason: z.enum(agentReturnReasons).optional(), sequence, at }),
+  z.strictObject({ type: z.literal('queue.update'), position: z.number().int().min(0), estimatedWaitSeconds: z.number().min(0), sequence, at }),
   z.strictObject({ type: z.literal('target.completed'), result: z.json().optional(), at }),
   z.strictObject({ type: z.literal('target.failed'), message: z.string(), at }),
   z.strictObject({ type: z.literal('dialog.completed'), result: z.json().optional(), at }),

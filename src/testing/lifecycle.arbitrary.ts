@@ -62,10 +62,12 @@ const agentIds = ['agent-1', 'agent-2', 'agent-3'] as const;
 
 /**
  * A fast-check arbitrary of host event sequences for the handoff lifecycle: journeys in valid
- * orders (see `lifecycleJourneys`) strung into one conversation with rising `at` stamps and the
- * handoff sequence numbers the automation node would echo, and, in a share of sequences, noise:
- * events inserted out of place, duplicated, swapped, dropped, or from the wrong agent. A machine
- * or host must take every such sequence without throwing and end in a state it can explain.
+ * orders (see `lifecycleJourneys`) strung into one conversation with rising `at` stamps and, now and
+ * then, the handoff sequence numbers the automation node would echo and the desk would send with its
+ * events (or none, as from a desk that does not send them), and, in a share of sequences, noise:
+ * events inserted out of place, duplicated, swapped, dropped, from the wrong agent, or a desk event
+ * of an earlier handoff arriving late, after the next one began (stale: the machine ignores it). A
+ * machine or host must take every such sequence without throwing and end in a state it can explain.
  *
  * @example
  * ```ts
@@ -146,14 +148,19 @@ function journeyArbitrary(name: LifecycleJourney, invoke: fc.Arbitrary<InvokeEve
     { event: call, advance: wait },
     { event: echo ? { type: 'automation.ack', sequence } : { type: 'automation.ack' }, advance: ackWait },
   ];
-  const queueUpdates = (list: [number, number, number][]): Draft[] =>
-    list.map(([position, estimatedWaitSeconds, wait]) => ({ event: { type: 'queue.update', position, estimatedWaitSeconds }, advance: wait }));
-  const conversation = (list: [boolean, string, number][], agentId: string): Draft[] =>
-    list.map(([fromUser, words, wait]) => ({ event: fromUser ? { type: 'user.message', text: words } : { type: 'agent.message', agentId, text: words }, advance: wait }));
+  // Whether the desk names the handoff on its events: a desk that sends `sequence`, or one that does not.
+  const named = fc.boolean();
+  const queueUpdates = (list: [number, number, number][], sequence: number | undefined): Draft[] =>
+    list.map(([position, estimatedWaitSeconds, wait]) => ({ event: desk({ type: 'queue.update', position, estimatedWaitSeconds }, sequence), advance: wait }));
+  const conversation = (list: [boolean, string, number][], agentId: string, sequence: number | undefined): Draft[] =>
+    list.map(([fromUser, words, wait]) => ({ event: fromUser ? { type: 'user.message', text: words } : desk({ type: 'agent.message', agentId, text: words }, sequence), advance: wait }));
   const agents = fc.uniqueArray(fc.constantFrom(...agentIds), { minLength: 2, maxLength: 2 });
   const ending = fc.tuple(fc.option(fc.constantFrom(...agentReturnReasons), { nil: undefined }), fc.boolean(), fc.option(arbitraryJsonValue(1), { nil: undefined }));
-  const agentEnds = (agentId: string, [reason, dialog, result]: [string | undefined, boolean, JsonValue | undefined]): Draft[] => [
-    { event: reason === undefined ? { type: 'agent.ended', agentId } : { type: 'agent.ended', agentId, returnReason: reason as (typeof agentReturnReasons)[number] }, advance: minute },
+  const agentEnds = (agentId: string, [reason, dialog, result]: [string | undefined, boolean, JsonValue | undefined], sequence: number | undefined): Draft[] => [
+    {
+      event: desk(reason === undefined ? { type: 'agent.ended', agentId } : { type: 'agent.ended', agentId, returnReason: reason as (typeof agentReturnReasons)[number] }, sequence),
+      advance: minute,
+    },
     ...(dialog ? [{ event: result === undefined ? { type: 'dialog.completed' as const } : { type: 'dialog.completed' as const, result }, advance: minute }] : []),
   ];
 
@@ -161,25 +168,35 @@ function journeyArbitrary(name: LifecycleJourney, invoke: fc.Arbitrary<InvokeEve
     case 'aiOnly':
       return fc.array(fc.tuple(text(), pause()), { minLength: 1, maxLength: 3 }).map((list) => () => list.map(([words, wait]) => ({ event: { type: 'user.message', text: words }, advance: wait })));
     case 'liveAgent':
-      return fc.tuple(handoffStart, updates, agents, chat, ending).map(([start, list, [agentId = 'agent-1'], talk, end]) => (sequence: number) => [
-        ...opening(start, sequence),
-        ...queueUpdates(list),
-        { event: { type: 'agent.offered', agentId }, advance: 5 * second },
-        { event: { type: 'agent.accepted', agentId }, advance: 3 * second },
-        ...conversation(talk, agentId),
-        ...agentEnds(agentId, end),
-      ]);
+      return fc.tuple(handoffStart, updates, agents, chat, ending, named).map(([start, list, [agentId = 'agent-1'], talk, end, naming]) => (sequence: number) => {
+        const s = naming ? sequence : undefined;
+        return [
+          ...opening(start, sequence),
+          ...queueUpdates(list, s),
+          { event: desk({ type: 'agent.offered', agentId }, s), advance: 5 * second },
+          { event: desk({ type: 'agent.accepted', agentId }, s), advance: 3 * second },
+          ...conversation(talk, agentId, s),
+          ...agentEnds(agentId, end, s),
+        ];
+      });
     case 'agentRejected':
-      return fc.tuple(handoffStart, agents, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), ending).map(([start, [first = 'agent-1', next = 'agent-2'], reason, end]) => (sequence: number) => [
-        ...opening(start, sequence),
-        { event: { type: 'agent.offered', agentId: first }, advance: 5 * second },
-        { event: reason === undefined ? { type: 'agent.rejected', agentId: first } : { type: 'agent.rejected', agentId: first, reason }, advance: 4 * second },
-        { event: { type: 'agent.offered', agentId: next }, advance: 5 * second },
-        { event: { type: 'agent.accepted', agentId: next }, advance: 3 * second },
-        ...agentEnds(next, end),
-      ]);
+      return fc.tuple(handoffStart, agents, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), ending, named).map(([start, [first = 'agent-1', next = 'agent-2'], reason, end, naming]) => (sequence: number) => {
+        const s = naming ? sequence : undefined;
+        return [
+          ...opening(start, sequence),
+          { event: desk({ type: 'agent.offered', agentId: first }, s), advance: 5 * second },
+          { event: desk(reason === undefined ? { type: 'agent.rejected', agentId: first } : { type: 'agent.rejected', agentId: first, reason }, s), advance: 4 * second },
+          { event: desk({ type: 'agent.offered', agentId: next }, s), advance: 5 * second },
+          { event: desk({ type: 'agent.accepted', agentId: next }, s), advance: 3 * second },
+          ...agentEnds(next, end, s),
+        ];
+      });
     case 'cancelInQueue':
-      return fc.tuple(handoffStart, updates, pause()).map(([start, list, wait]) => (sequence: number) => [...opening(start, sequence), ...queueUpdates(list), { event: { type: 'user.cancel' }, advance: wait }]);
+      return fc.tuple(handoffStart, updates, pause(), named).map(([start, list, wait, naming]) => (sequence: number) => [
+        ...opening(start, sequence),
+        ...queueUpdates(list, naming ? sequence : undefined),
+        { event: { type: 'user.cancel' }, advance: wait },
+      ]);
     case 'offerAccepted':
       return fc.tuple(handoffStart, fc.integer({ min: 2, max: 15 })).map(([start, minutes]) => (sequence: number) => [
         ...opening(start, sequence),
@@ -245,7 +262,34 @@ function noiseArbitrary(invoke: fc.Arbitrary<InvokeEvent>): fc.Arbitrary<Operati
       if (i === undefined) return [...drafts];
       return drafts.map((d, k) => (k === i && 'agentId' in d.event ? { ...d, event: { ...d.event, agentId: 'agent-stranger' } } : d));
     }),
+    // A desk event of one handoff arrives late, after the next handoff began, naming its own handoff.
+    fc.tuple(position, position).map(([pick, later]): Operation => (drafts) => {
+      const candidates: { readonly index: number; readonly event: DeskDraftEvent; readonly handoff: number }[] = [];
+      let handoff = 0;
+      for (const [index, { event }] of drafts.entries()) {
+        if (event.type === 'handoff.invoke') handoff++;
+        else if (handoff > 0 && isDeskEvent(event) && drafts.slice(index + 1).some((d) => d.event.type === 'handoff.invoke')) candidates.push({ index, event, handoff });
+      }
+      const chosen = candidates[pick % Math.max(1, candidates.length)];
+      if (!chosen) return [...drafts];
+      const next = drafts.findIndex((d, k) => k > chosen.index && d.event.type === 'handoff.invoke');
+      const out = [...drafts];
+      out.splice(next + 1 + (later % (drafts.length - next)), 0, { event: { ...chosen.event, sequence: chosen.handoff }, advance: 0 });
+      return out;
+    }),
   );
+}
+
+/** The desk's events: the ones that may name their handoff with `sequence`. */
+type DeskDraftEvent = Extract<DraftEvent, { type: 'agent.offered' | 'agent.accepted' | 'agent.rejected' | 'agent.message' | 'agent.ended' | 'queue.update' }>;
+
+function isDeskEvent(event: DraftEvent): event is DeskDraftEvent {
+  return event.type.startsWith('agent.') || event.type === 'queue.update';
+}
+
+/** A desk event naming its handoff, or not (`sequence` undefined: a desk that does not send it). */
+function desk<E extends DeskDraftEvent>(event: E, sequence: number | undefined): E {
+  return sequence === undefined ? event : { ...event, sequence };
 }
 
 /** Any host event, with plausible fields: the raw material of noise. */
@@ -260,12 +304,12 @@ function anyEventArbitrary(invoke: fc.Arbitrary<InvokeEvent>): fc.Arbitrary<Draf
     fc.constant<DraftEvent>({ type: 'user.acceptOffer' }),
     sequence.map((s): DraftEvent => (s === undefined ? { type: 'automation.ack' } : { type: 'automation.ack', sequence: s })),
     fc.tuple(fc.boolean(), sequence).map(([retryable, s]): DraftEvent => (s === undefined ? { type: 'automation.error', message: 'failed', retryable } : { type: 'automation.error', message: 'failed', retryable, sequence: s })),
-    agentId.map((id): DraftEvent => ({ type: 'agent.offered', agentId: id })),
-    agentId.map((id): DraftEvent => ({ type: 'agent.accepted', agentId: id })),
-    agentId.map((id): DraftEvent => ({ type: 'agent.rejected', agentId: id })),
-    fc.tuple(agentId, text()).map(([id, t]): DraftEvent => ({ type: 'agent.message', agentId: id, text: t })),
-    agentId.map((id): DraftEvent => ({ type: 'agent.ended', agentId: id })),
-    fc.tuple(fc.nat(20), fc.nat(900)).map(([position, wait]): DraftEvent => ({ type: 'queue.update', position, estimatedWaitSeconds: wait })),
+    fc.tuple(agentId, sequence).map(([id, s]): DraftEvent => desk({ type: 'agent.offered', agentId: id }, s)),
+    fc.tuple(agentId, sequence).map(([id, s]): DraftEvent => desk({ type: 'agent.accepted', agentId: id }, s)),
+    fc.tuple(agentId, sequence).map(([id, s]): DraftEvent => desk({ type: 'agent.rejected', agentId: id }, s)),
+    fc.tuple(agentId, text(), sequence).map(([id, t, s]): DraftEvent => desk({ type: 'agent.message', agentId: id, text: t }, s)),
+    fc.tuple(agentId, sequence).map(([id, s]): DraftEvent => desk({ type: 'agent.ended', agentId: id }, s)),
+    fc.tuple(fc.nat(20), fc.nat(900), sequence).map(([position, wait, s]): DraftEvent => desk({ type: 'queue.update', position, estimatedWaitSeconds: wait }, s)),
     fc.constant<DraftEvent>({ type: 'target.completed' }),
     fc.constant<DraftEvent>({ type: 'target.failed', message: 'failed' }),
     fc.constant<DraftEvent>({ type: 'dialog.completed' }),

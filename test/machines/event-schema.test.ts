@@ -22,6 +22,24 @@ describe('host event schema', () => {
     expect(parseHandoffEvent({ type: 'handoff.invoke', reason: 'policy', at: 5 })).toEqual({ type: 'handoff.invoke', reason: 'policy', parameters: {}, at: 5 });
   });
 
+  it('takes the handoff a desk event belongs to, as on the automation node’s events: a whole number from 1, or none', () => {
+    const desk: Extract<HandoffEvent, { type: `agent.${string}` | 'queue.update' }>[] = [
+      { type: 'agent.offered', agentId: 'ana', sequence: 2 },
+      { type: 'agent.accepted', agentId: 'ana', sequence: 2 },
+      { type: 'agent.rejected', agentId: 'ana', reason: 'busy', sequence: 2 },
+      { type: 'agent.message', agentId: 'ana', text: 'Hi', sequence: 2 },
+      { type: 'agent.ended', agentId: 'ana', returnReason: 'handBack', sequence: 2 },
+      { type: 'queue.update', position: 1, estimatedWaitSeconds: 30, sequence: 2 },
+    ];
+    for (const event of desk) {
+      expect(parseHandoffEvent(event)).toEqual(event);
+      const unnamed: Record<string, unknown> = { ...event };
+      delete unnamed.sequence;
+      expect(parseHandoffEvent(unnamed)).toEqual(unnamed);
+      for (const sequence of [0, 1.5, '2']) expect(() => parseHandoffEvent({ ...event, sequence })).toThrow(expect.objectContaining({ code: 'INVALID_EVENT' }) as Error);
+    }
+  });
+
   it('rejects a malformed event with INVALID_EVENT and the zod issues', () => {
     const attempt = (value: unknown) => {
       try {

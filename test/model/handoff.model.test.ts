@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HandoffError } from '../../src/errors.js';
 import type { Target } from '../../src/routing/target-schema.js';
 import { aiMayRespond, nextDeadline, stateKey, topState } from '../../machines/handoff.selectors.js';
-import type { AgentReturnReason, HandoffEvent } from '../../machines/handoff.types.js';
+import type { AgentReturnReason, HandoffContext, HandoffEvent } from '../../machines/handoff.types.js';
 import { chat, createHarness, payloadFor, queueTarget, voice, type ActorIo, type Call, type Harness } from '../machines/harness.js';
 
 interface Model {
@@ -39,7 +39,10 @@ const expected: Record<string, readonly string[]> = {
 
 const payloadCarriers = ['deliverToAutomationNode', 'routeHandoff', 'checkBusinessHours', 'checkAgentAvailability', 'enqueueForAgent', 'handOverToTarget'] as const;
 
-function checkInvariants(m: Model, h: Harness, before: ReturnType<Harness['actor']['getSnapshot']>, sent: HandoffEvent | { type: string } | null): void {
+/** The context without what an ignored event changes. */
+const withoutClockAndIgnored = (context: HandoffContext): HandoffContext => ({ ...context, now: 0, ignored: null });
+
+function checkInvariants(m: Model, h: Harness, before: ReturnType<Harness['actor']['getSnapshot']>, sent: HandoffEvent | { type: string } | null, actionsBefore: number): void {
   const after = h.actor.getSnapshot();
   // Nothing throws: an unexpected event or a failed step is a state, never an error.
   expect(after.status).not.toBe('error');
@@ -71,6 +74,15 @@ function checkInvariants(m: Model, h: Harness, before: ReturnType<Harness['actor
     expect(['aiHandling', 'ended']).toContain(topState(after));
     expect(h.calls).toEqual([]);
   }
+  // An event for another handoff (a late one from a handoff the user cancelled) changes nothing but
+  // the clock and `ignored`, in every state: a late offer or acceptance never reaches the next handoff.
+  const named = (sent as { readonly sequence?: number } | null)?.sequence;
+  if (sent && named !== undefined && named !== before.context.sequence && before.status === 'active') {
+    expect(after.value).toEqual(before.value);
+    expect(withoutClockAndIgnored(after.context)).toEqual(withoutClockAndIgnored(before.context));
+    expect(after.context.ignored).toMatchObject({ event: sent.type, reason: 'staleSequence' });
+    expect(h.actions.slice(actionsBefore).map((a) => [a.type, a.params])).toEqual([['notify', { kind: 'ignored' }]]);
+  }
   // An event the state does not expect changes no state and is reported.
   if (sent && before.status === 'active' && !(expected[topState(before)] ?? []).includes(sent.type)) {
     expect(stateKey(after.value)).toBe(stateKey(before.value));
@@ -92,8 +104,9 @@ abstract class Step implements fc.AsyncCommand<Model, Real> {
   }
   async run(m: Model, r: Real): Promise<void> {
     const before = r.h.actor.getSnapshot();
+    const actionsBefore = r.h.actions.length;
     const sent = await this.act(r.h);
-    checkInvariants(m, r.h, before, sent);
+    checkInvariants(m, r.h, before, sent, actionsBefore);
   }
   protected abstract act(h: Harness): Promise<HandoffEvent | { type: string } | null>;
   abstract toString(): string;
@@ -147,55 +160,75 @@ class AutomationFails extends HostEvent {
     return { type: 'automation.error', message: 'busy', retryable: this.retryable } as const;
   }
 }
+/** `sequence` when the desk names the handoff (current or stale), nothing when it does not. */
+const withSequence = <E extends object>(event: E, sequence: number | undefined): E & { readonly sequence?: number } =>
+  sequence === undefined ? event : { ...event, sequence };
+
 class AgentOffered extends HostEvent {
-  constructor(private readonly agentId: string) {
+  constructor(
+    private readonly agentId: string,
+    private readonly sequence?: number,
+  ) {
     super();
   }
   protected get event() {
-    return { type: 'agent.offered', agentId: this.agentId } as const;
+    return withSequence({ type: 'agent.offered', agentId: this.agentId } as const, this.sequence);
   }
 }
 class AgentAccepts extends HostEvent {
-  constructor(private readonly agentId: string) {
+  constructor(
+    private readonly agentId: string,
+    private readonly sequence?: number,
+  ) {
     super();
   }
   protected get event() {
-    return { type: 'agent.accepted', agentId: this.agentId } as const;
+    return withSequence({ type: 'agent.accepted', agentId: this.agentId } as const, this.sequence);
   }
 }
 class AgentRejects extends HostEvent {
-  constructor(private readonly agentId: string) {
+  constructor(
+    private readonly agentId: string,
+    private readonly sequence?: number,
+  ) {
     super();
   }
   protected get event() {
-    return { type: 'agent.rejected', agentId: this.agentId } as const;
+    return withSequence({ type: 'agent.rejected', agentId: this.agentId } as const, this.sequence);
   }
 }
 class AgentSays extends HostEvent {
-  constructor(private readonly agentId: string) {
+  constructor(
+    private readonly agentId: string,
+    private readonly sequence?: number,
+  ) {
     super();
   }
   protected get event() {
-    return { type: 'agent.message', agentId: this.agentId, text: 'How can I help?' } as const;
+    return withSequence({ type: 'agent.message', agentId: this.agentId, text: 'How can I help?' } as const, this.sequence);
   }
 }
 class AgentEnds extends HostEvent {
   constructor(
     private readonly agentId: string,
     private readonly returnReason: AgentReturnReason,
+    private readonly sequence?: number,
   ) {
     super();
   }
   protected get event() {
-    return { type: 'agent.ended', agentId: this.agentId, returnReason: this.returnReason } as const;
+    return withSequence({ type: 'agent.ended', agentId: this.agentId, returnReason: this.returnReason } as const, this.sequence);
   }
 }
 class QueueMoves extends HostEvent {
-  constructor(private readonly position: number) {
+  constructor(
+    private readonly position: number,
+    private readonly sequence?: number,
+  ) {
     super();
   }
   protected get event() {
-    return { type: 'queue.update', position: this.position, estimatedWaitSeconds: this.position * 60 } as const;
+    return withSequence({ type: 'queue.update', position: this.position, estimatedWaitSeconds: this.position * 60 } as const, this.sequence);
   }
 }
 class TargetCompletes extends HostEvent {
@@ -309,6 +342,8 @@ class TimePasses extends Step {
 }
 
 const agentId = fc.constantFrom('a1', 'a2');
+// Mostly no sequence (a desk that does not send it); else the handoff's, or a late one from another.
+const deskSequence = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 2 });
 const w = (weight: number, arbitrary: fc.Arbitrary<Step>) => ({ weight, arbitrary });
 // Weighted so that runs get deep into the lifecycle: runtime steps mostly succeed, people mostly stay.
 const step = fc.oneof(
@@ -322,12 +357,12 @@ const step = fc.oneof(
   w(2, fc.constant(new UserAcceptsOffer())),
   w(4, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 1 }).map((s) => new AutomationAcks(s))),
   w(2, fc.boolean().map((retryable) => new AutomationFails(retryable))),
-  w(8, agentId.map((id) => new AgentOffered(id))),
-  w(8, agentId.map((id) => new AgentAccepts(id))),
-  w(2, agentId.map((id) => new AgentRejects(id))),
-  w(4, agentId.map((id) => new AgentSays(id))),
-  w(3, fc.tuple(agentId, fc.constantFrom<AgentReturnReason>('resolved', 'handBack', 'unresolved')).map(([id, r]) => new AgentEnds(id, r))),
-  w(2, fc.integer({ min: 0, max: 9 }).map((p) => new QueueMoves(p))),
+  w(8, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentOffered(id, s))),
+  w(8, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentAccepts(id, s))),
+  w(2, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentRejects(id, s))),
+  w(4, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentSays(id, s))),
+  w(3, fc.tuple(agentId, fc.constantFrom<AgentReturnReason>('resolved', 'handBack', 'unresolved'), deskSequence).map(([id, r, s]) => new AgentEnds(id, r, s))),
+  w(2, fc.tuple(fc.integer({ min: 0, max: 9 }), deskSequence).map(([p, s]) => new QueueMoves(p, s))),
   w(2, fc.constant(new TargetCompletes())),
   w(2, fc.constant(new TargetFails())),
   w(2, fc.constant(new DialogCompletes())),

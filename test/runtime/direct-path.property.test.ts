@@ -157,17 +157,24 @@ const events: fc.Arbitrary<EventInput> = fc.oneof(
       .record({ sequence: sequences, retryable: fc.constantFrom(undefined, true, false) })
       .map(({ sequence, retryable }) => defined({ type: 'automation.error' as const, message: 'flow busy', sequence, retryable })),
   },
-  { weight: 4, arbitrary: agentIds.map((agentId) => ({ type: 'agent.offered' as const, agentId })) },
-  { weight: 4, arbitrary: agentIds.map((agentId) => ({ type: 'agent.accepted' as const, agentId })) },
-  { weight: 1, arbitrary: agentIds.map((agentId) => ({ type: 'agent.rejected' as const, agentId, reason: 'busy' })) },
-  { weight: 2, arbitrary: agentIds.map((agentId) => ({ type: 'agent.message' as const, agentId, text: 'How can I help?' })) },
+  // The desk's events name their handoff or not (a desk that does not send it): current or stale.
+  { weight: 4, arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.offered' as const, agentId, sequence })) },
+  { weight: 4, arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.accepted' as const, agentId, sequence })) },
+  { weight: 1, arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.rejected' as const, agentId, reason: 'busy', sequence })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.message' as const, agentId, text: 'How can I help?', sequence })),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .record({ agentId: agentIds, returnReason: fc.constantFrom(undefined, 'resolved' as const, 'handBack' as const) })
-      .map(({ agentId, returnReason }) => defined({ type: 'agent.ended' as const, agentId, returnReason })),
+      .record({ agentId: agentIds, returnReason: fc.constantFrom(undefined, 'resolved' as const, 'handBack' as const), sequence: sequences })
+      .map(({ agentId, returnReason, sequence }) => defined({ type: 'agent.ended' as const, agentId, returnReason, sequence })),
   },
-  { weight: 2, arbitrary: fc.nat(4).map((position) => ({ type: 'queue.update' as const, position, estimatedWaitSeconds: position * 45 })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ position: fc.nat(4), sequence: sequences }).map(({ position, sequence }) => defined({ type: 'queue.update' as const, position, estimatedWaitSeconds: position * 45, sequence })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(undefined, { done: true }).map((result) => defined({ type: 'target.completed' as const, result })) },
   { weight: 1, arbitrary: fc.constant({ type: 'target.failed' as const, message: 'workflow crashed' }) },
   { weight: 1, arbitrary: fc.constantFrom(undefined, { rating: 5 }).map((result) => defined({ type: 'dialog.completed' as const, result })) },
@@ -272,6 +279,43 @@ function newHost(conversationId: string): ConversationHost {
 const where = (host: ConversationHost): [string, string] => [stateKey(host.snapshot().value), host.engine];
 
 describe('a conversation host with the direct path on', () => {
+  it('takes desk events that name the current handoff without an actor, and leaves one that names another handoff to the actor', async () => {
+    const host = newHost('c1');
+    const trace: string[][] = [];
+    const send = async (event: HandoffEvent) => {
+      host.send(event);
+      await runSteps(host);
+      trace.push([`${event.type}${'sequence' in event ? ` #${String(event.sequence)}` : ''}`, ...where(host)]);
+      // Nothing is in flight: the next event starts on the direct path again.
+      host.preferDirect();
+    };
+    await send(invoke());
+    for (const sequence of [2, 1]) {
+      await send({ type: 'queue.update', position: 2, estimatedWaitSeconds: 60, sequence });
+      await send({ type: 'agent.offered', agentId: 'ana', sequence });
+    }
+    await send({ type: 'agent.accepted', agentId: 'ana', sequence: 2 });
+    await send({ type: 'agent.accepted', agentId: 'ana', sequence: 1 });
+    await send({ type: 'agent.message', agentId: 'ana', text: 'hello', sequence: 3 });
+    await send({ type: 'agent.message', agentId: 'ana', text: 'hello', sequence: 1 });
+    await send({ type: 'agent.ended', agentId: 'ana', sequence: 2 });
+    expect(host.snapshot().context.ignored).toMatchObject({ event: 'agent.ended', reason: 'staleSequence' });
+    await send({ type: 'agent.ended', agentId: 'ana', sequence: 1 });
+    expect(trace).toEqual([
+      ['handoff.invoke', 'queued.waiting', 'direct'],
+      ['queue.update #2', 'queued.waiting', 'actor'],
+      ['agent.offered #2', 'queued.waiting', 'actor'],
+      ['queue.update #1', 'queued.waiting', 'direct'],
+      ['agent.offered #1', 'queued.offered', 'direct'],
+      ['agent.accepted #2', 'queued.offered', 'actor'],
+      ['agent.accepted #1', 'liveAgent', 'direct'],
+      ['agent.message #3', 'liveAgent', 'actor'],
+      ['agent.message #1', 'liveAgent', 'direct'],
+      ['agent.ended #2', 'liveAgent', 'actor'],
+      ['agent.ended #1', 'ended', 'direct'],
+    ]);
+  });
+
   it('takes the common lifecycle without an actor, from the start to the end', async () => {
     const host = newHost('c1');
     const lifecycle: HandoffEvent[] = [

@@ -2,7 +2,8 @@
 // payload → delivered → routed → open → available → queued → offered → connected → ended or back to
 // the AI), the events that come often while it runs (user and agent messages, queue updates) and
 // clock ticks with nothing due. Each one mirrors the machine's definition in machines/, step by step;
-// anything else (a failure, a timeout, a guard that does not hold) is left to the actor.
+// anything else (a failure, a timeout, a guard that does not hold, an event for another handoff) is
+// left to the actor.
 // test/runtime/direct-path.property.test.ts runs random conversations both ways and compares them.
 import type { StateValue } from 'xstate';
 import {
@@ -24,6 +25,7 @@ import {
   initialHandoffContext,
   isConnectedAgent,
   isOfferedAgent,
+  isStaleSequence,
   payloadReceived,
   prerequisitesMet,
   queueEntered,
@@ -141,17 +143,21 @@ const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>
     },
   },
 
+  // A desk event for another handoff (`isStale`, the machine's first guard on each) is the actor's to ignore.
   'queued.waiting': {
-    'agent.offered': (step) =>
-      step.stopTimers('periodicMessage', 'namedAgentWait').assign(agentOffered(step.event)).notify('agentOffered').startTimers('offerTimeout').to(offered),
+    'agent.offered': (step) => {
+      if (isStaleSequence(step.context, step.event)) return undefined;
+      return step.stopTimers('periodicMessage', 'namedAgentWait').assign(agentOffered(step.event)).notify('agentOffered').startTimers('offerTimeout').to(offered);
+    },
     // Some desks assign without an offer.
-    'agent.accepted': (step) => connect(leaveQueue(step, 'waiting')),
-    'queue.update': (step) => updateQueue(step, waiting),
+    'agent.accepted': (step) => (isStaleSequence(step.context, step.event) ? undefined : connect(leaveQueue(step, 'waiting'))),
+    'queue.update': (step) => (isStaleSequence(step.context, step.event) ? undefined : updateQueue(step, waiting)),
   },
 
   'queued.offered': {
-    'agent.accepted': (step) => (isOfferedAgent(step.context, step.event) ? connect(leaveQueue(step, 'offered')) : undefined),
-    'queue.update': (step) => updateQueue(step, offered),
+    'agent.accepted': (step) =>
+      !isStaleSequence(step.context, step.event) && isOfferedAgent(step.context, step.event) ? connect(leaveQueue(step, 'offered')) : undefined,
+    'queue.update': (step) => (isStaleSequence(step.context, step.event) ? undefined : updateQueue(step, offered)),
   },
 
   liveAgent: {
@@ -163,13 +169,13 @@ const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>
       return step.startTimers('chatIdle').to('liveAgent');
     },
     'agent.message': (step) => {
-      if (!isConnectedAgent(step.context, step.event) || step.event.type !== 'agent.message') return undefined;
+      if (isStaleSequence(step.context, step.event) || !isConnectedAgent(step.context, step.event) || step.event.type !== 'agent.message') return undefined;
       const { agentId, text } = step.event;
       return recordMessage(step).relay({ type: 'relayToUser', agentId, text }).to('liveAgent');
     },
     'agent.ended': (step) => {
       const { context, event } = step;
-      if (!isConnectedAgent(context, event)) return undefined;
+      if (isStaleSequence(context, event) || !isConnectedAgent(context, event)) return undefined;
       // The guards in the machine's order: a refer, then what the settings say follows the agent.
       const refer = botLeftTheCall(context);
       step.stopTimers('chatIdle').assign(agentEndRecorded(step.context, event));

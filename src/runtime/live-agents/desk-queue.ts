@@ -1,6 +1,9 @@
 import { HandoffError } from '../../errors.js';
 import type { LiveAgentEvent, QueuePlacement, QueueScope } from './live-agent-desk.js';
 
+/** A desk event as the desk builds it: the handoff's `sequence` and the time are stamped when it is sent. */
+export type DeskEvent = LiveAgentEvent extends infer E ? (E extends LiveAgentEvent ? Omit<E, 'sequence' | 'at'> : never) : never;
+
 /** What a conversation asks of an agent: a queue, and named agents or skills. */
 export interface Wanted {
   readonly queue: string;
@@ -27,6 +30,8 @@ export interface Entry extends Wanted {
   readonly userMessages: string[];
   /** The idempotency key of the enqueue it was last queued under. */
   enqueueKey: string;
+  /** The handoff it was last queued for (`EnqueueRequest.sequence`): every event the desk sends for it names it. */
+  sequence: number;
   /** The enqueue its current offer came from: a withdraw naming another is late, and leaves the offer alone. */
   offerKey: string | undefined;
 }
@@ -60,7 +65,7 @@ export interface WaitingLines {
   /** Marks every queue an agent serves for re-telling (its estimates change with the slots on line). */
   slotsChanged(agent: Agent): void;
   /** Emits a `queue.update` for each waiting entry whose placement changed since it was last told. */
-  tell(emit: (conversationId: string, event: LiveAgentEvent) => void): void;
+  tell(emit: (entry: Entry, event: DeskEvent) => void): void;
   clear(): void;
 }
 
@@ -120,7 +125,7 @@ export function createWaitingLines(agents: ReadonlyMap<string, Agent>, averageHa
           const now = placement(index + 1, slotsOnLine);
           if (entry.told?.position === now.position && entry.told.estimatedWaitSeconds === now.estimatedWaitSeconds) continue;
           entry.told = now;
-          emit(entry.conversationId, { type: 'queue.update', ...now });
+          emit(entry, { type: 'queue.update', ...now });
         }
       }
       dirty.clear();

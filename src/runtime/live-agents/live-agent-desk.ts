@@ -7,7 +7,11 @@ export type { AgentReturnReason, QueueScope } from '../../../machines/handoff.ty
 
 /**
  * What the desk tells the runtime about one conversation: exactly the lifecycle machine's host
- * events of the live-agent side, each stamped with `at`, the epoch-ms time it happened on the desk.
+ * events of the live-agent side, each stamped with `at`, the epoch-ms time it happened on the desk,
+ * and `sequence`, the `EnqueueRequest.sequence` of the enqueue it belongs to. `sequence` is optional
+ * so that desks written before it keep working, but without it an event that arrives after the user
+ * cancelled and asked again is taken for the new handoff; with it, the runtime ignores it
+ * (`staleSequence`).
  */
 export type LiveAgentEvent = Extract<
   HandoffEvent,
@@ -22,7 +26,7 @@ export interface EnqueueRequest {
   readonly scope?: QueueScope;
   readonly payload: HandoffPayload;
   readonly transcript?: readonly TranscriptEntry[];
-  /** The handoff's number within the conversation. */
+  /** The handoff's number within the conversation: every event about this enqueue carries it back as `sequence`. */
   readonly sequence: number;
   /** The same on every retry of this enqueue: a connector passes it on so the desk creates one interaction. */
   readonly idempotencyKey: string;
@@ -89,7 +93,10 @@ export type LiveAgentListener = (conversationId: string, event: LiveAgentEvent) 
  *   placement, never a second interaction); `cancel` of a conversation the desk no longer holds
  *   resolves.
  * - Events: the listener is called asynchronously, never from inside a desk method, in the order
- *   things happened for each conversation; a listener that throws is the desk's to contain.
+ *   things happened for each conversation; a listener that throws is the desk's to contain. Each
+ *   event carries `sequence`: the `EnqueueRequest.sequence` the conversation was enqueued with
+ *   (the latest enqueue's, when it was enqueued again), so an event that arrives after the handoff
+ *   it belongs to was cancelled is recognised as stale and ignored instead of landing on the next.
  *   After `agent.offered`, the conversation is held by exactly that agent until `agent.rejected`,
  *   `agent.ended` or `withdrawOffer`: a desk never offers one conversation to two agents at once.
  * - `withdrawOffer` of an offer the desk no longer holds (accepted, declined, withdrawn, or
@@ -119,7 +126,12 @@ export type LiveAgentListener = (conversationId: string, event: LiveAgentEvent) 
  *   `agent.rejected`, agent chat messages to `agent.message` and the interaction's close to
  *   `agent.ended`. Business hours are schedules on the queue; availability is agent presence.
  * A connector keeps vendor ids (interaction, work item) keyed by conversation id in its own
- * storage, so it survives a runtime restart, and turns each vendor callback into one event. Noting
+ * storage, so it survives a runtime restart, and turns each vendor callback into one event. It
+ * keeps the `sequence` it was enqueued with beside the vendor id (Genesys: in the participant data
+ * it sets on the conversation; Salesforce: on the messaging session or AgentWork record it creates;
+ * ServiceNow: in the work item's context) and passes that sequence in every event it makes from that
+ * interaction's callbacks: a callback from an interaction an earlier enqueue created names the
+ * earlier handoff, however late it comes. Noting
  * each interaction's enqueue idempotency key, and when each offer (alert, assignment) started, lets
  * `withdrawOffer` take back only the offer it names: the interaction of `offer.enqueueIdempotencyKey`,
  * offered no later than `offer.expiredAt`.

@@ -1,7 +1,7 @@
 import { HandoffError } from '../../errors.js';
 import { businessHoursChecker } from '../../routing/business-hours.js';
 import { systemClock } from '../clock.js';
-import { createWaitingLines, deskClosedError, invalidAction, serves, unknownConversation, type Agent, type Entry } from './desk-queue.js';
+import { createWaitingLines, deskClosedError, invalidAction, serves, unknownConversation, type Agent, type DeskEvent, type Entry } from './desk-queue.js';
 import { effectiveScope, type LiveAgentEvent, type LiveAgentListener } from './live-agent-desk.js';
 import { parseSimulatedDeskSettings, type SimulatedDesk, type SimulatedDeskOptions } from './simulated-desk-options.js';
 
@@ -9,8 +9,10 @@ import { parseSimulatedDeskSettings, type SimulatedDesk, type SimulatedDeskOptio
  * Creates the in-process simulated desk, the runtime's default: queues per queue name ordered by
  * priority (0 first) then arrival, matching by skills or named agents, a capacity per agent (an
  * offer holds a slot, so no conversation is ever with two agents), and a `queue.update` whenever
- * a waiting conversation's position or estimate changes. Deterministic: its only sources of
- * time are the injected clock and the `at` of checks. Its state lives in this process only.
+ * a waiting conversation's position or estimate changes. Every event names the handoff it belongs
+ * to (`sequence`, from the enqueue), so one that arrives late is not taken for the next handoff's.
+ * Deterministic: its only sources of time are the injected clock and the `at` of checks. Its state
+ * lives in this process only.
  *
  * @example
  * const desk = createSimulatedDesk({ agents: [{ id: 'ana', skills: ['billing'], capacity: 2 }], offerAcceptance: 'manual' });
@@ -48,8 +50,10 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     outbox.length = 0;
     flushScheduled = false;
   };
-  const emit = (conversationId: string, event: LiveAgentEvent): void => {
-    outbox.push([conversationId, { ...event, at: clock.now() }]);
+  /** Sends an event about `entry`, naming the handoff it was enqueued for, so a late one cannot land on the next handoff. */
+  const emit = (entry: Entry, event: DeskEvent): void => {
+    const stamped: LiveAgentEvent = { ...event, sequence: entry.sequence, at: clock.now() };
+    outbox.push([entry.conversationId, stamped]);
     if (!flushScheduled) {
       flushScheduled = true;
       queueMicrotask(flush);
@@ -82,7 +86,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
   const acceptEntry = (entry: Entry): void => {
     clearTimer(entry);
     entry.status = 'connected';
-    emit(entry.conversationId, { type: 'agent.accepted', agentId: holder(entry) });
+    emit(entry, { type: 'agent.accepted', agentId: holder(entry) });
   };
   /** An offer ends unaccepted: the agent is free again and the conversation waits with its seniority. */
   const requeue = (entry: Entry): void => {
@@ -94,7 +98,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     const agentId = holder(entry);
     requeue(entry);
     entry.rejectedBy.add(agentId);
-    emit(entry.conversationId, reason === undefined ? { type: 'agent.rejected', agentId } : { type: 'agent.rejected', agentId, reason });
+    emit(entry, reason === undefined ? { type: 'agent.rejected', agentId } : { type: 'agent.rejected', agentId, reason });
     lines.put(entry);
   };
   const offerTo = (entry: Entry, agent: Agent): void => {
@@ -104,7 +108,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     entry.told = undefined;
     entry.offerKey = entry.enqueueKey;
     agent.holding.add(entry.conversationId);
-    emit(entry.conversationId, { type: 'agent.offered', agentId: agent.id });
+    emit(entry, { type: 'agent.offered', agentId: agent.id });
     if (settings.offerAcceptance === 'auto') {
       if (settings.autoAcceptAfterMs === 0) acceptEntry(entry);
       else
@@ -169,6 +173,8 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
           const existing = entries.get(request.conversationId);
           if (existing) {
             existing.enqueueKey = request.idempotencyKey;
+            // A later handoff's enqueue takes over an entry the desk still holds: its events name that handoff now.
+            existing.sequence = request.sequence;
             // Idempotent: a retry keeps its place; `queue` after `namedAgents` widens the wait.
             if (scope === 'queue' && existing.scope === 'namedAgents') {
               existing.scope = 'queue';
@@ -193,6 +199,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
             userMessages: [],
             enqueueKey: request.idempotencyKey,
             offerKey: undefined,
+            sequence: request.sequence,
           };
           entries.set(entry.conversationId, entry);
           return (entry.told = lines.put(entry));
@@ -272,7 +279,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     agentMessage(conversationId, text) {
       step(() => {
         const entry = entryOf(conversationId, 'connected', 'send an agent message to');
-        emit(conversationId, { type: 'agent.message', agentId: holder(entry), text });
+        emit(entry, { type: 'agent.message', agentId: holder(entry), text });
       });
     },
 
@@ -282,7 +289,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
         const agentId = holder(entry);
         release(entry);
         entries.delete(conversationId);
-        emit(conversationId, returnReason === undefined ? { type: 'agent.ended', agentId } : { type: 'agent.ended', agentId, returnReason });
+        emit(entry, returnReason === undefined ? { type: 'agent.ended', agentId } : { type: 'agent.ended', agentId, returnReason });
       });
     },
 
