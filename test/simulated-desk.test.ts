@@ -302,6 +302,48 @@ describe('simulated desk, manual mode', () => {
   });
 });
 
+describe('simulated desk, wait estimates', () => {
+  // One agent, 300 s average handling: a slot frees every 300 s, so position n waits n × 300 s.
+  const standingStill = () => setup({ offerAcceptance: 'manual', agents: [{ id: 'ana' }, { id: 'bob', available: false }] });
+
+  it('counts a waiting conversation’s estimate down with the time it has waited, never below 0, in enqueue placements and queue updates', async () => {
+    const { desk, clock, drained } = standingStill();
+    expect(await desk.enqueue(request('c1'))).toEqual({ position: 1, estimatedWaitSeconds: 300 });
+    clock.increment(100_000);
+    // A retry of the enqueue, 100 s later, nobody ahead having left.
+    expect(await desk.enqueue(request('c1'))).toEqual({ position: 1, estimatedWaitSeconds: 200 });
+    expect(await desk.enqueue(request('c2'))).toEqual({ position: 2, estimatedWaitSeconds: 600 });
+    clock.increment(50_500);
+    // Someone urgent joins ahead: both move down, keeping the time they waited (rounded up to whole seconds).
+    expect(await desk.enqueue(request('urgent', { priority: 0 }))).toEqual({ position: 1, estimatedWaitSeconds: 300 });
+    expect(await drained()).toEqual([
+      ['c1', { type: 'queue.update', position: 2, estimatedWaitSeconds: 450 }],
+      ['c2', { type: 'queue.update', position: 3, estimatedWaitSeconds: 850 }],
+    ]);
+    clock.increment(1000_000);
+    expect(await desk.enqueue(request('c2'))).toEqual({ position: 3, estimatedWaitSeconds: 0 });
+    // An agent comes on line: all are re-told, long past their estimates (c2 was told at its retry).
+    desk.setAvailability('bob', true);
+    expect(await drained()).toEqual([
+      ['urgent', { type: 'queue.update', position: 1, estimatedWaitSeconds: 0 }],
+      ['c1', { type: 'queue.update', position: 2, estimatedWaitSeconds: 0 }],
+    ]);
+  });
+
+  it('starts the count down again when the conversation moves up, since the move is the progress the estimate counted on', async () => {
+    const { desk, clock, drained } = standingStill();
+    await desk.enqueue(request('c1'));
+    expect(await desk.enqueue(request('c2'))).toEqual({ position: 2, estimatedWaitSeconds: 600 });
+    clock.increment(250_000);
+    // c1 leaves after 250 s: one slot's worth of waiting is behind c2, one (300 s) is ahead.
+    await desk.cancel('c1');
+    expect(await drained()).toEqual([['c2', { type: 'queue.update', position: 1, estimatedWaitSeconds: 300 }]]);
+    clock.increment(100_000);
+    desk.setAvailability('bob', true);
+    expect(await drained()).toEqual([['c2', { type: 'queue.update', position: 1, estimatedWaitSeconds: 50 }]]);
+  });
+});
+
 describe('simulated desk, the adapter side', () => {
   it('is idempotent on enqueue: a retry returns the same place and creates nothing', async () => {
     const { desk, drained } = setup({ offerAcceptance: 'manual' });

@@ -25,6 +25,8 @@ export interface Entry extends Wanted {
   readonly rejectedBy: Set<string>;
   /** The placement last told to the runtime, to send `queue.update` only on a change. */
   told: QueuePlacement | undefined;
+  /** Epoch ms it took its place in the line or last moved up in it: its estimate counts down from then. */
+  waitingSince: number;
   /** The pending auto-accept or offer-timeout timer. */
   timer: unknown;
   readonly userMessages: string[];
@@ -64,13 +66,19 @@ export interface WaitingLines {
   all(): Entry[];
   /** Marks every queue an agent serves for re-telling (its estimates change with the slots on line). */
   slotsChanged(agent: Agent): void;
-  /** Emits a `queue.update` for each waiting entry whose placement changed since it was last told. */
+  /** Emits a `queue.update` for each waiting entry in a changed part of a line whose placement differs from the one it was last told. */
   tell(emit: (entry: Entry, event: DeskEvent) => void): void;
   clear(): void;
 }
 
-/** Creates the waiting lines; estimates are position × average handle time ÷ slots on line. */
-export function createWaitingLines(agents: ReadonlyMap<string, Agent>, averageHandleSeconds: number): WaitingLines {
+/**
+ * Creates the waiting lines. An estimate is what a user would see: position × average handle time ÷
+ * slots on line (a slot frees that often on average), less the time waited since the conversation
+ * took its place or last moved up, never below 0. Moving up is the progress the estimate counted
+ * on, so the time waited before it is not subtracted again; moving down (someone of a higher
+ * priority joined ahead) keeps the time waited.
+ */
+export function createWaitingLines(agents: ReadonlyMap<string, Agent>, averageHandleSeconds: number, now: () => number): WaitingLines {
   const lines = new Map<string, Entry[]>();
   /** Per queue, the lowest index whose entries may have moved since they were told. */
   const dirty = new Map<string, number>();
@@ -87,16 +95,17 @@ export function createWaitingLines(agents: ReadonlyMap<string, Agent>, averageHa
     for (const agent of agents.values()) if (agent.available && (!agent.queues || agent.queues.has(queue))) total += agent.capacity;
     return total;
   };
-  const placement = (position: number, slotsOnLine: number): QueuePlacement => ({
-    position,
-    estimatedWaitSeconds: Math.ceil((position * averageHandleSeconds) / Math.max(1, slotsOnLine)),
-  });
+  const placement = (entry: Entry, position: number, slotsOnLine: number): QueuePlacement => {
+    const waitedSeconds = (now() - entry.waitingSince) / 1000;
+    return { position, estimatedWaitSeconds: Math.max(0, Math.ceil((position * averageHandleSeconds) / Math.max(1, slotsOnLine) - waitedSeconds)) };
+  };
 
   return {
     put(entry) {
+      entry.waitingSince = now();
       const index = insertByPriority(lineOf(entry.queue), entry);
       markDirty(entry.queue, index);
-      return placement(index + 1, slots(entry.queue));
+      return placement(entry, index + 1, slots(entry.queue));
     },
     take(entry) {
       const line = lineOf(entry.queue);
@@ -104,10 +113,16 @@ export function createWaitingLines(agents: ReadonlyMap<string, Agent>, averageHa
       if (index < 0) return;
       line.splice(index, 1);
       if (line.length === 0) lines.delete(entry.queue);
+      // Everyone behind moved up: their estimates count down from now.
+      const at = now();
+      for (let i = index; i < line.length; i++) {
+        const behind = line[i];
+        if (behind) behind.waitingSince = at;
+      }
       markDirty(entry.queue, index);
     },
     placementOf(entry) {
-      return placement(lineOf(entry.queue).indexOf(entry) + 1, slots(entry.queue));
+      return placement(entry, lineOf(entry.queue).indexOf(entry) + 1, slots(entry.queue));
     },
     all() {
       return [...lines.values()].flat();
@@ -122,10 +137,10 @@ export function createWaitingLines(agents: ReadonlyMap<string, Agent>, averageHa
         for (let index = from; index < line.length; index++) {
           const entry = line[index];
           if (!entry) continue;
-          const now = placement(index + 1, slotsOnLine);
-          if (entry.told?.position === now.position && entry.told.estimatedWaitSeconds === now.estimatedWaitSeconds) continue;
-          entry.told = now;
-          emit(entry, { type: 'queue.update', ...now });
+          const current = placement(entry, index + 1, slotsOnLine);
+          if (entry.told?.position === current.position && entry.told.estimatedWaitSeconds === current.estimatedWaitSeconds) continue;
+          entry.told = current;
+          emit(entry, { type: 'queue.update', ...current });
         }
       }
       dirty.clear();

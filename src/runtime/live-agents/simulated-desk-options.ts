@@ -39,7 +39,7 @@ export interface SimulatedDeskOptions {
   readonly autoAcceptAfterMs?: number;
   /** In `manual` mode, an offer not accepted within this many seconds is rejected with reason `timeout` (default: never). */
   readonly offerTimeoutSeconds?: number | null;
-  /** The handling time behind wait estimates (default 300). */
+  /** The handling time behind wait estimates (default 300): position × this ÷ slots on line, less the time waited since the conversation last moved up. */
   readonly averageHandleSeconds?: number;
   /** Opening hours: one weekly schedule (the router's format) for every queue, or a function per queue (default: always open). */
   readonly businessHours?: BusinessHoursInput | ((queue: string, at: number) => boolean);

@@ -9,7 +9,9 @@ import { parseSimulatedDeskSettings, type SimulatedDesk, type SimulatedDeskOptio
  * Creates the in-process simulated desk, the runtime's default: queues per queue name ordered by
  * priority (0 first) then arrival, matching by skills or named agents, a capacity per agent (an
  * offer holds a slot, so no conversation is ever with two agents), and a `queue.update` whenever
- * a waiting conversation's position or estimate changes. Every event names the handoff it belongs
+ * a waiting conversation moves in its line or the agents on line change. Wait estimates count down
+ * with the time waited since the conversation took its place or last moved up (never below 0), in
+ * placements and updates alike. Every event names the handoff it belongs
  * to (`sequence`, from the enqueue), so one that arrives late is not taken for the next handoff's.
  * Deterministic: its only sources of time are the injected clock and the `at` of checks. Its state
  * lives in this process only.
@@ -29,7 +31,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
     ]),
   );
   const entries = new Map<string, Entry>();
-  const lines = createWaitingLines(agents, settings.averageHandleSeconds);
+  const lines = createWaitingLines(agents, settings.averageHandleSeconds, () => clock.now());
   const listeners = new Set<LiveAgentListener>();
   const outbox: [string, LiveAgentEvent][] = [];
   let flushScheduled = false;
@@ -195,6 +197,7 @@ export function createSimulatedDesk(options: SimulatedDeskOptions): SimulatedDes
             agentId: null,
             rejectedBy: new Set(),
             told: undefined,
+            waitingSince: clock.now(),
             timer: undefined,
             userMessages: [],
             enqueueKey: request.idempotencyKey,
