@@ -1,6 +1,7 @@
 // Compares two builds of the runtime (copies of dist/) by CPU per full lifecycle, for throughput work:
 //   cp -r dist dist-before   (inside the project, so the copy finds node_modules; then change, `npm run build`)
-//   node --import tsx bench/compare-builds.ts dist-before dist [rounds]
+//   node --import tsx bench/compare-builds.ts dist-before dist [rounds] [--listener]
+// `--listener` subscribes a notification listener to both runtimes (the path a listening host takes).
 // Both builds run in one process with rounds alternated, so the machine's neighbours weigh on both
 // alike. One process alone misleads, though: the build imported second runs 10-15 % slower, even
 // against a copy of itself. So it runs twice, in both import orders, and reports the geometric mean of
@@ -19,7 +20,7 @@ const lifecyclesPerRound = 1280;
 const inFlight = 64;
 
 /** The bench's lifecycle (bench/runtime-workload.ts) on the build in `dist`: returns a function that runs `count` of them and gives CPU µs per lifecycle. */
-async function runtimeOf(dist: string): Promise<(count: number) => Promise<number>> {
+async function runtimeOf(dist: string, listening: boolean): Promise<(count: number) => Promise<number>> {
   const load = async <T>(file: string): Promise<T> => (await import(path.resolve(dist, file))) as T;
   const { createHandoffRuntime } = await load<RuntimeModule>('src/runtime/runtime.js');
   const { createMemoryStore } = await load<StoreModule>('src/runtime/store/memory-store.js');
@@ -27,6 +28,7 @@ async function runtimeOf(dist: string): Promise<(count: number) => Promise<numbe
   const { loadConnectionRules } = await load<RulesModule>('src/rules/load-rules.js');
   const rules = loadConnectionRules(benchRuleSet);
   const runtime = createHandoffRuntime({ config: endingWithTheAgent(defaultHandoffConfig()), rules, store: createMemoryStore(), liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 } });
+  if (listening) runtime.subscribe(() => undefined);
   let next = 0;
   return async (count) => {
     const before = process.cpuUsage();
@@ -41,9 +43,9 @@ async function runtimeOf(dist: string): Promise<(count: number) => Promise<numbe
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** One import order in this process: the median over rounds of second/first CPU per lifecycle. */
-async function oneOrder(first: string, second: string, rounds: number): Promise<number> {
-  const runFirst = await runtimeOf(first);
-  const runSecond = await runtimeOf(second);
+async function oneOrder(first: string, second: string, rounds: number, listening: boolean): Promise<number> {
+  const runFirst = await runtimeOf(first, listening);
+  const runSecond = await runtimeOf(second, listening);
   for (let warm = 0; warm < 3; warm++) {
     await runFirst(lifecyclesPerRound);
     await runSecond(lifecyclesPerRound);
@@ -58,19 +60,22 @@ async function oneOrder(first: string, second: string, rounds: number): Promise<
   return median(ratios);
 }
 
-const [, script, a, b, roundsArg, order] = process.argv;
+const script = process.argv[1];
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
+const [a, b, roundsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 if (a === undefined || b === undefined || script === undefined) {
-  console.error('usage: node --import tsx bench/compare-builds.ts <dist-a> <dist-b> [rounds]');
+  console.error('usage: node --import tsx bench/compare-builds.ts <dist-a> <dist-b> [rounds] [--listener]');
   process.exit(2);
 }
 const rounds = roundsArg === undefined ? 20 : Number(roundsArg);
-if (order === '--one-order') {
-  console.log(await oneOrder(a, b, rounds));
+const listening = flags.includes('--listener');
+if (flags.includes('--one-order')) {
+  console.log(await oneOrder(a, b, rounds, listening));
   // The runtimes' timers (deadline polling) would keep this child alive.
   process.exit(0);
 } else {
   const inChild = (first: string, second: string): number =>
-    Number(execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), first, second, String(rounds), '--one-order'], { encoding: 'utf8' }).trim());
+    Number(execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), first, second, String(rounds), '--one-order', ...(listening ? ['--listener'] : [])], { encoding: 'utf8' }).trim());
   const bOverA = inChild(a, b);
   const aOverB = inChild(b, a);
   console.log(`CPU per lifecycle, ${b} / ${a}: ${Math.sqrt(bOverA / aOverB).toFixed(3)}   (imported second: ${bOverA.toFixed(3)}; imported first: ${(1 / aOverB).toFixed(3)})`);

@@ -64,48 +64,46 @@ export type HandoffNotificationType = HandoffNotification['type'];
 /** Receives every notification of every conversation, after the state that caused it was saved. */
 export type HandoffNotificationListener = (notification: HandoffNotification) => void;
 
-/** The notification for a machine notice, with the details read from the context it was raised in. */
+/**
+ * The notification for a machine notice, with the details read from the context it was raised in.
+ * Each is one object literal, not a spread of a shared base: twenty shapes built by spreading sent
+ * every copy through V8's slow generic path.
+ */
 export function notificationOf(conversationId: string, kind: NoticeKind, context: HandoffContext): HandoffNotification {
-  const base: NotificationBase = { conversationId, sequence: context.sequence, at: context.now };
+  const { sequence, now: at, handoff, queue } = context;
   switch (kind) {
     case 'handoffStarted':
-      return { ...base, type: 'handoffRequested', reason: context.handoff?.invocation.reason ?? null };
+      return { conversationId, sequence, at, type: 'handoffRequested', reason: handoff?.invocation.reason ?? null };
     case 'delivered':
-      return { ...base, type: 'delegated' };
+      return { conversationId, sequence, at, type: 'delegated' };
     case 'routed':
       // The runtime's routeHandoff puts the router's own explanation (or null) in context.
-      return { ...base, type: 'routed', decision: context.handoff?.decision ?? null, explanation: (context.handoff === null ? null : context.handoff.explanation) as RouteExplanation | null };
+      return { conversationId, sequence, at, type: 'routed', decision: handoff?.decision ?? null, explanation: (handoff === null ? null : handoff.explanation) as RouteExplanation | null };
     case 'queued':
-      return {
-        ...base,
-        type: 'queued',
-        scope: context.queue?.scope ?? null,
-        position: context.queue?.position ?? null,
-        estimatedWaitSeconds: context.queue?.estimatedWaitSeconds ?? null,
-      };
+      return { conversationId, sequence, at, type: 'queued', scope: queue?.scope ?? null, position: queue?.position ?? null, estimatedWaitSeconds: queue?.estimatedWaitSeconds ?? null };
     case 'offerExpired':
-      return { ...base, type: 'offerExpired', agentId: context.offeredAgentId };
+      return { conversationId, sequence, at, type: 'offerExpired', agentId: context.offeredAgentId };
     case 'escalatedToQueue':
     case 'handoffCancelled':
     case 'aiSessionTerminated':
-      return { ...base, type: kind };
+      return { conversationId, sequence, at, type: kind };
     case 'agentOffered':
-      return { ...base, type: 'agentOffered', agentId: context.offeredAgentId };
+      return { conversationId, sequence, at, type: 'agentOffered', agentId: context.offeredAgentId };
     case 'agentConnected':
-      return { ...base, type: 'agentConnected', agentId: context.agentId };
+      return { conversationId, sequence, at, type: 'agentConnected', agentId: context.agentId };
     case 'handedOver':
-      return { ...base, type: 'handedOver', target: context.handoff?.decision?.target ?? null };
+      return { conversationId, sequence, at, type: 'handedOver', target: handoff?.decision?.target ?? null };
     case 'postAgentDialog':
-      return { ...base, type: 'postAgentDialog', dialog: context.settings.agentTransfer.afterAgent.dialog ?? null };
+      return { conversationId, sequence, at, type: 'postAgentDialog', dialog: context.settings.agentTransfer.afterAgent.dialog ?? null };
     case 'deliveryRetry':
-      return { ...base, type: 'deliveryRetry', attempt: context.handoff?.deliveryAttempts ?? 0, failure: context.failure };
+      return { conversationId, sequence, at, type: 'deliveryRetry', attempt: handoff?.deliveryAttempts ?? 0, failure: context.failure };
     case 'failed':
-      return { ...base, type: 'failed', failure: context.failure };
+      return { conversationId, sequence, at, type: 'failed', failure: context.failure };
     case 'returnedToAi':
-      return { ...base, type: 'returnedToAi', returned: context.returned };
+      return { conversationId, sequence, at, type: 'returnedToAi', returned: context.returned };
     case 'ended':
-      return { ...base, type: 'ended', ended: context.ended };
+      return { conversationId, sequence, at, type: 'ended', ended: context.ended };
     case 'ignored':
-      return { ...base, type: 'ignored', ignored: context.ignored };
+      return { conversationId, sequence, at, type: 'ignored', ignored: context.ignored };
   }
 }
