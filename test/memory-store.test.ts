@@ -1,10 +1,13 @@
-// The memory store keeps the runtime's latest states unencoded; what a caller loads must not tell.
+// The memory store keeps the runtime's latest states unencoded, and its deadlines in an index that
+// lags behind the latest saves; what a caller loads or lists must not tell.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isHandoffError } from '../src/errors.js';
-import { createMemoryStore, deferredRowLimit } from '../src/runtime/store/memory-store.js';
+import { createMemoryStore, deferredRowLimit, type MemoryConversationStore } from '../src/runtime/store/memory-store.js';
+import { deadlineLagLimit } from '../src/runtime/store/deadline-index.js';
 import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
 import { deferredSaveOf, type StateSave } from '../src/runtime/store/deferred-save.js';
-import type { ConversationStore, JsonValue, SaveResult } from '../src/runtime/store/store.js';
+import type { ConversationStore, DueConversation, JsonValue, SaveResult } from '../src/runtime/store/store.js';
 
 const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra });
 const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
@@ -130,5 +133,221 @@ describe('memory store with the runtime’s deferred saves', () => {
     await store.close();
     const error = await store.load('c1').then(() => undefined, (reason: unknown) => reason);
     expect(isHandoffError(error, 'RUNTIME_CLOSED')).toBe(true);
+  });
+});
+
+/** Due order: deadline, then id in code-unit order (not locale order). */
+const byDue = (a: DueConversation, b: DueConversation): number =>
+  a.nextDeadline - b.nextDeadline || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
+
+/** What `listDue` must answer, by scanning every conversation: the contract, with no index. */
+function naiveDue(deadlines: ReadonlyMap<string, number | null>, before: number, limit: number, after?: DueConversation): DueConversation[] {
+  const due: DueConversation[] = [];
+  for (const [conversationId, nextDeadline] of deadlines) if (nextDeadline !== null && nextDeadline <= before) due.push({ conversationId, nextDeadline });
+  return due.sort(byDue).filter((row) => !after || byDue(row, after) > 0).slice(0, limit);
+}
+
+/** Every page of `listDue(before)`, each asked for strictly after the last row of the one before. */
+async function allPages(store: ConversationStore, before: number, limit: number): Promise<DueConversation[][]> {
+  const pages: DueConversation[][] = [];
+  let after: DueConversation | undefined;
+  for (;;) {
+    const page = await store.listDue(before, after ? { limit, after } : { limit });
+    if (page.length === 0) return pages;
+    // A page that does not move past `after` would page forever.
+    if (after) expect(byDue(page[0]!, after)).toBeGreaterThan(0);
+    pages.push([...page]);
+    after = page.at(-1);
+  }
+}
+
+describe('memory store listDue over its deadline index', () => {
+  it('pages through ties and across seconds in deadline, then code-unit id order, each due conversation once', async () => {
+    const store = createMemoryStore();
+    // Seconds -1, 0, 1, 2 and 5; ties at 1000 and 2000; ids whose code-unit order is not locale order.
+    const deadlines: [string, number][] = [['late', 5000], ['b', 1000], ['B', 1000], ['a10', 1000], ['a9', 1000], ['ä', 1000], ['edge', 999], ['neg', -1], ['zero', 0], ['two', 2000], ['Two', 2000], ['far', 1999]];
+    for (const [id, deadline] of deadlines) await store.save(id, 0, { snapshot: 1, nextDeadline: deadline });
+    const expected = [
+      { conversationId: 'neg', nextDeadline: -1 },
+      { conversationId: 'zero', nextDeadline: 0 },
+      { conversationId: 'edge', nextDeadline: 999 },
+      ...['B', 'a10', 'a9', 'b', 'ä'].map((conversationId) => ({ conversationId, nextDeadline: 1000 })),
+      { conversationId: 'far', nextDeadline: 1999 },
+      { conversationId: 'Two', nextDeadline: 2000 },
+      { conversationId: 'two', nextDeadline: 2000 },
+    ];
+    expect(await store.listDue(2000)).toEqual(expected);
+    for (const limit of [1, 2, 3, 4]) {
+      const pages = await allPages(store, 2000, limit);
+      expect(pages.every((page) => page.length <= limit)).toBe(true);
+      expect(pages.flat()).toEqual(expected);
+    }
+    // An `after` that is no stored row, in a second that holds none, or past the last: the rest in order.
+    expect(await store.listDue(2000, { after: { conversationId: 'a', nextDeadline: 1000 } })).toEqual(expected.slice(4));
+    expect(await store.listDue(2000, { after: { conversationId: '', nextDeadline: 1500 } })).toEqual(expected.slice(8));
+    expect(await store.listDue(2000, { after: { conversationId: 'two', nextDeadline: 2000 } })).toEqual([]);
+    // `before` inside a second lists that second's earlier deadlines only.
+    expect(await store.listDue(1999, { limit: 3, after: { conversationId: 'ä', nextDeadline: 1000 } })).toEqual([{ conversationId: 'far', nextDeadline: 1999 }]);
+    expect(await store.listDue(998)).toEqual(expected.slice(0, 2));
+    // A read changes nothing: the same question, the same answer.
+    expect(await store.listDue(2000, { limit: 4 })).toEqual(expected.slice(0, 4));
+    expect(await store.listDue(2000, { limit: 4 })).toEqual(expected.slice(0, 4));
+  });
+
+  it('lists a conversation at its latest deadline after it moved earlier, later, within its second, or was cleared', async () => {
+    const store = createMemoryStore();
+    await store.save('neighbour', 0, { snapshot: 1, nextDeadline: 5200 });
+    await store.save('c1', 0, { snapshot: 1, nextDeadline: 5500 });
+    const listed = () => store.listDue(Number.MAX_SAFE_INTEGER);
+    expect(await listed()).toEqual([{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 5500 }]);
+    const moves: [number | null, DueConversation[]][] = [
+      [5100, [{ conversationId: 'c1', nextDeadline: 5100 }, { conversationId: 'neighbour', nextDeadline: 5200 }]], // earlier, same second
+      [300, [{ conversationId: 'c1', nextDeadline: 300 }, { conversationId: 'neighbour', nextDeadline: 5200 }]], // earlier, another second
+      [9000, [{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 9000 }]], // later
+      [9999, [{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 9999 }]], // later, same second
+      [null, [{ conversationId: 'neighbour', nextDeadline: 5200 }]], // cleared
+      [5200, [{ conversationId: 'c1', nextDeadline: 5200 }, { conversationId: 'neighbour', nextDeadline: 5200 }]], // back, tied
+    ];
+    for (const [version, [deadline, expected]] of moves.entries()) {
+      expect(await store.save('c1', version + 1, { snapshot: 1, nextDeadline: deadline })).toMatchObject({ ok: true });
+      expect(await listed()).toEqual(expected);
+      expect(await store.listDue(9000)).toEqual(expected.filter((row) => row.nextDeadline <= 9000));
+    }
+    // Moves between reads: only the last counts.
+    for (const [version, deadline] of [[7, 100], [8, null], [9, 7000], [10, 6999]] as const) await store.save('c1', version, { snapshot: 1, nextDeadline: deadline });
+    expect(await listed()).toEqual([{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 6999 }]);
+  });
+
+  it('forgets a deleted conversation’s deadline and lists it again only once re-created with one', async () => {
+    const store = createMemoryStore();
+    await store.save('c1', 0, { snapshot: 1, nextDeadline: 100 });
+    await store.save('c2', 0, { snapshot: 1, nextDeadline: 100 });
+    expect(await store.listDue(100)).toHaveLength(2);
+    expect(await store.delete('c1')).toBe(true);
+    expect(await store.listDue(100)).toEqual([{ conversationId: 'c2', nextDeadline: 100 }]);
+    await store.save('c1', 0, { snapshot: 1, nextDeadline: null });
+    expect(await store.listDue(100)).toEqual([{ conversationId: 'c2', nextDeadline: 100 }]);
+    // Deleted and re-created between two reads, at another deadline.
+    await store.delete('c1');
+    await store.save('c1', 0, { snapshot: 1, nextDeadline: 50 });
+    await store.delete('c2');
+    await store.save('c2', 0, { snapshot: 1, nextDeadline: 2500 });
+    expect(await store.listDue(3000)).toEqual([{ conversationId: 'c1', nextDeadline: 50 }, { conversationId: 'c2', nextDeadline: 2500 }]);
+    await store.delete('c1');
+    await store.delete('c2');
+    expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+  });
+
+  it('lists the few due conversations among many waiting and many with no deadline', async () => {
+    const store = createMemoryStore();
+    const now = 1_767_225_600_000;
+    const deadlines = new Map<string, number | null>();
+    const save = async (id: string, deadline: number | null) => {
+      deadlines.set(id, deadline);
+      await store.save(id, 0, { snapshot: 1, nextDeadline: deadline });
+    };
+    for (let i = 0; i < 5000; i++) await save(`ended-${i}`, null);
+    for (let i = 0; i < 5000; i++) await save(`waiting-${i}`, now + 1 + ((i * 7919) % 1_800_000));
+    for (let i = 0; i < 40; i++) await save(`due-${i}`, now - ((i * 7919) % 20_000));
+    const due = naiveDue(deadlines, now, Number.MAX_SAFE_INTEGER);
+    expect(due).toHaveLength(40);
+    expect(await store.listDue(now, { limit: 1000 })).toEqual(due);
+    expect((await allPages(store, now, 7)).flat()).toEqual(due);
+    expect(await store.listDue(now + 60_000, { limit: 1000 })).toEqual(naiveDue(deadlines, now + 60_000, 1000));
+  });
+
+  it('lists the deadlines the runtime saved, also when more conversations changed than the index lags behind', async () => {
+    const store = createMemoryStore();
+    const runtime = runtimeSaver(store);
+    const deadlines = new Map<string, number | null>();
+    const count = 2 * deadlineLagLimit + 10;
+    // Every conversation moves its deadline three times, the last save of some ending it (encoded at once).
+    for (let n = 0; n < count; n++) {
+      await runtime.save(`c${n}`, 0, n, 10_000 + n);
+      await runtime.save(`c${n}`, 1, n, 5000 - n);
+      const ended = n % 5 === 0;
+      const deadline = ended ? null : n % 2 === 0 ? 3 * n : 4 * n + 1;
+      await runtime.save(`c${n}`, 2, n, deadline, {}, ended);
+      deadlines.set(`c${n}`, deadline);
+      // A read half-way, after newer changes pushed out older ones: the index catches up on both.
+      if (n === deadlineLagLimit + 100) expect(await store.listDue(2000, { limit: 3 })).toEqual(naiveDue(deadlines, 2000, 3));
+    }
+    for (const before of [0, 1000, 2999, 3000, 20_000]) expect(await store.listDue(before, { limit: count })).toEqual(naiveDue(deadlines, before, count));
+    expect((await allPages(store, 20_000, 100)).flat()).toEqual(naiveDue(deadlines, 20_000, count));
+  });
+
+  it('lists what a scan of every conversation lists, through any saves, runtime saves and deletes', async () => {
+    interface Model {
+      /** Per stored conversation: its version and deadline. */
+      readonly rows: Map<string, { version: number; deadline: number | null }>;
+    }
+    interface Real {
+      readonly store: MemoryConversationStore;
+      readonly runtime: ReturnType<typeof runtimeSaver>;
+    }
+    type DueCommand = fc.AsyncCommand<Model, Real>;
+    const deadlinesOf = (model: Model) => new Map([...model.rows].map(([id, row]) => [id, row.deadline]));
+    const command = (label: string, run: (model: Model, real: Real) => Promise<void>): DueCommand => ({ check: () => true, run, toString: () => label });
+
+    // Ids whose code-unit order is not locale order; deadlines bunched around second boundaries, negative ones too.
+    const id = fc.constantFrom('a', 'B', 'b', 'a10', 'a9', 'ä', 'c');
+    const deadline = fc.option(fc.oneof(fc.constantFrom(-1000, -1, 0, 999, 1000, 1001, 1999, 2000), fc.integer({ min: -2500, max: 4500 })), { nil: null });
+    const before = fc.oneof(fc.integer({ min: -3000, max: 5000 }), fc.constant(Number.MAX_SAFE_INTEGER));
+    const limit = fc.integer({ min: 1, max: 6 });
+    const after = fc.option(fc.record({ conversationId: fc.constantFrom('', 'a', 'a9', 'b', 'ä', 'zz'), nextDeadline: fc.integer({ min: -2500, max: 4500 }) }), { nil: undefined });
+
+    const save = fc
+      .tuple(id, deadline, fc.constantFrom('save', 'runtime', 'runtime, last'))
+      .map(([conversationId, nextDeadline, how]) =>
+        command(`${how} ${conversationId} @${nextDeadline}`, async (model, real) => {
+          const version = model.rows.get(conversationId)?.version ?? 0;
+          const result =
+            how === 'save'
+              ? await real.store.save(conversationId, version, { snapshot: version, nextDeadline })
+              : await real.runtime.save(conversationId, version, version, nextDeadline, {}, how === 'runtime, last');
+          expect(result).toEqual({ ok: true, version: version + 1 });
+          model.rows.set(conversationId, { version: version + 1, deadline: nextDeadline });
+        }),
+      );
+    const remove = id.map((conversationId) =>
+      command(`delete ${conversationId}`, async (model, real) => {
+        expect(await real.store.delete(conversationId)).toBe(model.rows.has(conversationId));
+        model.rows.delete(conversationId);
+      }),
+    );
+    // More conversations change than the index lags behind, so it catches up during saves.
+    const crowd = fc.tuple(fc.integer({ min: -3000, max: 3000 }), fc.boolean()).map(([base, clear]) =>
+      command(`crowd @${base}${clear ? ', then cleared' : ''}`, async (model, real) => {
+        for (let n = 0; n <= deadlineLagLimit; n++) {
+          const conversationId = `crowd-${n}`;
+          const version = model.rows.get(conversationId)?.version ?? 0;
+          const nextDeadline = clear && n % 3 === 0 ? null : base + ((n * 37) % 3000);
+          expect((await real.runtime.save(conversationId, version, n, nextDeadline)).ok).toBe(true);
+          model.rows.set(conversationId, { version: version + 1, deadline: nextDeadline });
+        }
+      }),
+    );
+    const list = fc.tuple(before, limit, after).map(([until, pageSize, from]) =>
+      command(`listDue(${until}, ${pageSize}, ${from ? `${from.conversationId}@${from.nextDeadline}` : '-'})`, async (model, real) => {
+        const expected = naiveDue(deadlinesOf(model), until, pageSize, from);
+        const options = from ? { limit: pageSize, after: from } : { limit: pageSize };
+        expect(await real.store.listDue(until, options)).toEqual(expected);
+        expect(await real.store.listDue(until, options)).toEqual(expected);
+      }),
+    );
+    const page = fc.tuple(before, limit).map(([until, pageSize]) =>
+      command(`page through listDue(${until}) by ${pageSize}`, async (model, real) => {
+        expect((await allPages(real.store, until, pageSize)).flat()).toEqual(naiveDue(deadlinesOf(model), until, Number.MAX_SAFE_INTEGER));
+      }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(fc.commands([save, save, save, remove, crowd, list, list, page], { maxCommands: 40 }), async (steps) => {
+        const store = createMemoryStore();
+        await fc.asyncModelRun(() => ({ model: { rows: new Map() }, real: { store, runtime: runtimeSaver(store) } }), steps);
+        await store.close();
+      }),
+      { numRuns: 150 },
+    );
   });
 });

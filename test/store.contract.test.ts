@@ -109,6 +109,8 @@ function storeContract(fixture: StoreFixture): void {
       while (page.length > 0) {
         expect(page.length).toBeLessThanOrEqual(5);
         seen.push(...page.map((due) => due.conversationId));
+        // A page that repeats a row would page forever.
+        expect(seen.length).toBeLessThanOrEqual(ids.length);
         page = await store.listDue(200, { limit: 5, after: page.at(-1)! });
       }
       expect(seen).toHaveLength(ids.length);
@@ -119,6 +121,36 @@ function storeContract(fixture: StoreFixture): void {
       await store.save('c1', 0, write(snapshot(1), 10));
       await store.save('c1', 1, write(snapshot(2), null));
       expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    });
+
+    it('lists a conversation at its latest deadline only, after it moved later or earlier', async () => {
+      await store.save('moving', 0, write(snapshot(1), 5000));
+      await store.save('still', 0, write(snapshot(1), 5000));
+      await store.save('moving', 1, write(snapshot(2), 9000));
+      expect(await store.listDue(6000)).toEqual([{ conversationId: 'still', nextDeadline: 5000 }]);
+      await store.save('moving', 2, write(snapshot(3), 100));
+      expect(await store.listDue(6000)).toEqual([
+        { conversationId: 'moving', nextDeadline: 100 },
+        { conversationId: 'still', nextDeadline: 5000 },
+      ]);
+      await store.save('moving', 3, write(snapshot(4), 5000));
+      expect(await store.listDue(6000, { limit: 1, after: { conversationId: 'moving', nextDeadline: 5000 } })).toEqual([{ conversationId: 'still', nextDeadline: 5000 }]);
+      expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([
+        { conversationId: 'moving', nextDeadline: 5000 },
+        { conversationId: 'still', nextDeadline: 5000 },
+      ]);
+    });
+
+    it('no longer lists a deleted conversation, until it is created again with a deadline', async () => {
+      await store.save('gone', 0, write(snapshot(1), 10));
+      await store.save('kept', 0, write(snapshot(1), 20));
+      await store.delete('gone');
+      expect(await store.listDue(100)).toEqual([{ conversationId: 'kept', nextDeadline: 20 }]);
+      await store.save('gone', 0, write(snapshot(2), 30));
+      expect(await store.listDue(100)).toEqual([
+        { conversationId: 'kept', nextDeadline: 20 },
+        { conversationId: 'gone', nextDeadline: 30 },
+      ]);
     });
 
     it('deletes a conversation, only at the expected version when one is given', async () => {

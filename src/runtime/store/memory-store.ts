@@ -14,6 +14,7 @@ import {
   type StoredConversation,
 } from './store.js';
 import { offerDeferredSave } from './deferred-save.js';
+import { createDeadlineIndex } from './deadline-index.js';
 
 /** How many of the conversations the runtime saved last keep its state unencoded instead of JSON text. */
 export const deferredRowLimit = 256;
@@ -42,8 +43,10 @@ export interface MemoryConversationStore extends ConversationStore {
  * behaves like a durable store (every load is a fresh copy) and an idle conversation costs a
  * string, not an object graph. The last few hundred states the runtime saved stay unencoded until
  * they are loaded or pushed out, which spares encoding the many that are overwritten within a
- * lifecycle. Saves are atomic because each runs without awaiting.
- * `listDue` scans every row (O(n log n)); it is meant for start-up recovery, not a hot loop.
+ * lifecycle. Saves are atomic because each runs without awaiting. Deadlines are also kept in order
+ * (src/runtime/store/deadline-index.ts), so `listDue` reads the due rows, not every row: about
+ * O(log n + k) for k listed, after catching up on at most the last 1 024 conversations whose
+ * deadline changed. A conversation with no deadline costs the index nothing.
  *
  * @example
  * const store = createMemoryStore();
@@ -53,6 +56,7 @@ export function createMemoryStore(): MemoryConversationStore {
   const rows = new Map<string, MemoryRow>();
   // The rows holding an encoder, in the order they were first deferred since their last encoding.
   const deferredRows = new Map<string, MemoryRow>();
+  const deadlines = createDeadlineIndex();
   let closed = false;
 
   /** The row's JSON text, encoding and serializing a deferred state once (it then stops being one). */
@@ -74,11 +78,13 @@ export function createMemoryStore(): MemoryConversationStore {
 
   /** Writes a row with compare-and-set; `content` is JSON text or the runtime's encoder. */
   const put = (conversationId: string, expectedVersion: number, content: MemoryRow['content'], nextDeadline: number | null): SaveResult => {
-    const current = rows.get(conversationId)?.version ?? 0;
-    if (current !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
+    const previous = rows.get(conversationId);
+    if ((previous?.version ?? 0) !== expectedVersion) return { ok: false, code: 'VERSION_CONFLICT', expectedVersion };
     const version = expectedVersion + 1;
     const row: MemoryRow = { content, version, nextDeadline };
     rows.set(conversationId, row);
+    const previousDeadline = previous ? previous.nextDeadline : null;
+    if (previousDeadline !== nextDeadline) deadlines.move(conversationId, previousDeadline, nextDeadline);
     if (typeof content !== 'string') {
       // A row already deferred keeps its place (a Map's set does not move a key): deleting and
       // re-adding it on each of a lifecycle's saves made the Map rebuild itself over and over.
@@ -126,17 +132,7 @@ export function createMemoryStore(): MemoryConversationStore {
     listDue(before: number, options?: ListDueOptions): Promise<readonly DueConversation[]> {
       return attempt(() => {
         open();
-        const limit = effectiveLimit(options);
-        const after = options?.after;
-        const due: DueConversation[] = [];
-        for (const [conversationId, row] of rows) {
-          const deadline = row.nextDeadline;
-          if (deadline === null || deadline > before) continue;
-          if (after && compareDue(deadline, conversationId, after) <= 0) continue;
-          due.push({ conversationId, nextDeadline: deadline });
-        }
-        due.sort((a, b) => compareDue(a.nextDeadline, a.conversationId, b));
-        return due.slice(0, limit);
+        return deadlines.listDue(before, effectiveLimit(options), options?.after);
       });
     },
 
@@ -146,6 +142,7 @@ export function createMemoryStore(): MemoryConversationStore {
         const row = rows.get(conversationId);
         if (!row || (expectedVersion !== undefined && row.version !== expectedVersion)) return false;
         deferredRows.delete(conversationId);
+        if (row.nextDeadline !== null) deadlines.move(conversationId, row.nextDeadline, null);
         return rows.delete(conversationId);
       });
     },
@@ -154,6 +151,7 @@ export function createMemoryStore(): MemoryConversationStore {
       closed = true;
       rows.clear();
       deferredRows.clear();
+      deadlines.clear();
       return Promise.resolve();
     },
   };
@@ -164,12 +162,6 @@ export function createMemoryStore(): MemoryConversationStore {
     return put(conversationId, expectedVersion, last ? serializeSnapshot(conversationId, encode()) : encode, nextDeadline);
   });
   return store;
-}
-
-/** Orders due rows by deadline, then by id in code-unit order. */
-function compareDue(deadline: number, conversationId: string, other: DueConversation): number {
-  if (deadline !== other.nextDeadline) return deadline - other.nextDeadline;
-  return conversationId < other.conversationId ? -1 : conversationId > other.conversationId ? 1 : 0;
 }
 
 /** Runs a synchronous store operation, turning a throw into a rejection like an I/O store would. */
