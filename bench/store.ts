@@ -1,11 +1,12 @@
 // Conversation store: save+load round trips per second on PostgreSQL beside the in-memory store in
-// the same run, the bytes a stored snapshot takes in each, and the heap an idle stored conversation costs.
+// the same run, the bytes a stored snapshot takes in each, the heap an idle stored conversation costs,
+// and the memory store's listDue among a million rows beside a scan of every row.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sealSnapshot } from '../dist/src/runtime/snapshot-envelope.js';
 import { createMemoryStore } from '../dist/src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../dist/src/runtime/store/postgres-store.js';
-import type { ConversationStore, JsonValue } from '../dist/src/runtime/store/store.js';
+import type { ConversationStore, DueConversation, JsonValue } from '../dist/src/runtime/store/store.js';
 import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -83,8 +84,43 @@ async function memoryHeapPerConversation(count: number): Promise<number> {
   return perConversation;
 }
 
+/**
+ * `listDue` as the deadline scheduler polls it (page of 1 000, due by now) among `rows` stored
+ * conversations: 1 000 due, half the rest waiting on deadlines spread over the next day, half with
+ * none. The reference is a scan of the same deadlines, filtered and sorted: what the store did before
+ * it kept its deadlines in order.
+ */
+async function listDueAmong(rows: number): Promise<void> {
+  const now = 1_767_225_600_000;
+  const due = 1000;
+  const store = createMemoryStore();
+  const deadlines = new Map<string, number | null>();
+  const empty = sealSnapshot({});
+  for (let i = 0; i < rows; i++) {
+    const id = `c${i}`;
+    const deadline = i < due ? now - 1000 + (i % 997) : i % 2 === 0 ? now + 1000 + ((i * 7919) % 86_400_000) : null;
+    deadlines.set(id, deadline);
+    await store.save(id, 0, { snapshot: empty, nextDeadline: deadline });
+  }
+  const scan = (): DueConversation[] => {
+    const found: DueConversation[] = [];
+    for (const [conversationId, nextDeadline] of deadlines) if (nextDeadline !== null && nextDeadline <= now) found.push({ conversationId, nextDeadline });
+    found.sort((a, b) => a.nextDeadline - b.nextDeadline || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0));
+    return found.slice(0, due);
+  };
+  const listed = await store.listDue(now, { limit: due });
+  if (listed.length !== due || JSON.stringify(listed) !== JSON.stringify(scan())) throw new Error('listDue and the scan disagree');
+  const subject = await measure(`memory store listDue, ${due} due of ${rows.toLocaleString('en-US')}`, () => store.listDue(now, { limit: due }), { millis: 1000, batch: 1 });
+  const reference = await measure(`scan of every row (the same deadlines)`, scan, { millis: 2000, batch: 1 });
+  printComparison(subject, [reference]);
+  await store.close();
+}
+
 /** Runs the store benchmarks; PostgreSQL figures are skipped with a note when no server answers. */
 export default async function (): Promise<void> {
+  heading('Conversation store: listDue as the deadline scheduler polls it, beside a scan of every row');
+  await listDueAmong(1_000_000);
+
   heading('Conversation store: save+load round trips (compare-and-set save, then load)');
   const bytes = Buffer.byteLength(JSON.stringify(snapshot(1)));
   const memory = await roundTrips('memory store, sequential', createMemoryStore(), 1000);
