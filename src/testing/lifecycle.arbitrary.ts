@@ -66,7 +66,8 @@ const agentIds = ['agent-1', 'agent-2', 'agent-3'] as const;
  * then, the handoff sequence numbers the automation node would echo and the desk would send with its
  * events (or none, as from a desk that does not send them), and, in a share of sequences, noise:
  * events inserted out of place, duplicated, swapped, dropped, from the wrong agent, or a desk event
- * of an earlier handoff arriving late, after the next one began (stale: the machine ignores it). A
+ * of an earlier handoff arriving late, after the next one began (usually stale, so the machine ignores
+ * it; other noise can shift the count of handoffs, and then it names the current one). A
  * machine or host must take every such sequence without throwing and end in a state it can explain.
  *
  * @example

@@ -143,21 +143,17 @@ const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>
     },
   },
 
-  // A desk event for another handoff (`isStale`, the machine's first guard on each) is the actor's to ignore.
   'queued.waiting': {
-    'agent.offered': (step) => {
-      if (isStaleSequence(step.context, step.event)) return undefined;
-      return step.stopTimers('periodicMessage', 'namedAgentWait').assign(agentOffered(step.event)).notify('agentOffered').startTimers('offerTimeout').to(offered);
-    },
+    'agent.offered': (step) =>
+      step.stopTimers('periodicMessage', 'namedAgentWait').assign(agentOffered(step.event)).notify('agentOffered').startTimers('offerTimeout').to(offered),
     // Some desks assign without an offer.
-    'agent.accepted': (step) => (isStaleSequence(step.context, step.event) ? undefined : connect(leaveQueue(step, 'waiting'))),
-    'queue.update': (step) => (isStaleSequence(step.context, step.event) ? undefined : updateQueue(step, waiting)),
+    'agent.accepted': (step) => connect(leaveQueue(step, 'waiting')),
+    'queue.update': (step) => updateQueue(step, waiting),
   },
 
   'queued.offered': {
-    'agent.accepted': (step) =>
-      !isStaleSequence(step.context, step.event) && isOfferedAgent(step.context, step.event) ? connect(leaveQueue(step, 'offered')) : undefined,
-    'queue.update': (step) => (isStaleSequence(step.context, step.event) ? undefined : updateQueue(step, offered)),
+    'agent.accepted': (step) => (isOfferedAgent(step.context, step.event) ? connect(leaveQueue(step, 'offered')) : undefined),
+    'queue.update': (step) => updateQueue(step, offered),
   },
 
   liveAgent: {
@@ -169,13 +165,13 @@ const transitions: Readonly<Record<string, Readonly<Record<string, Transition>>>
       return step.startTimers('chatIdle').to('liveAgent');
     },
     'agent.message': (step) => {
-      if (isStaleSequence(step.context, step.event) || !isConnectedAgent(step.context, step.event) || step.event.type !== 'agent.message') return undefined;
+      if (!isConnectedAgent(step.context, step.event) || step.event.type !== 'agent.message') return undefined;
       const { agentId, text } = step.event;
       return recordMessage(step).relay({ type: 'relayToUser', agentId, text }).to('liveAgent');
     },
     'agent.ended': (step) => {
       const { context, event } = step;
-      if (isStaleSequence(context, event) || !isConnectedAgent(context, event)) return undefined;
+      if (!isConnectedAgent(context, event)) return undefined;
       // The guards in the machine's order: a refer, then what the settings say follows the agent.
       const refer = botLeftTheCall(context);
       step.stopTimers('chatIdle').assign(agentEndRecorded(step.context, event));
@@ -210,7 +206,9 @@ export function directInitialSnapshot(input: HandoffInput): PersistedHandoffSnap
 
 /** The transition `event` takes from `snapshot` on the direct path, or `undefined` when the actor must take it. */
 export function directTransition(snapshot: PersistedHandoffSnapshot, event: DirectEvent): DirectResult | undefined {
-  if (snapshot.status !== 'active') return undefined;
+  // An event for another handoff is ignored as stale in every state: the actor's to record, here
+  // once for every transition, so none added later can take it.
+  if (snapshot.status !== 'active' || isStaleSequence(snapshot.context, event)) return undefined;
   const transition = transitionsOutOf(snapshot.value)?.[event.type] ?? anywhere[event.type];
   return transition?.(new DirectStep(snapshot, event), snapshot);
 }
