@@ -256,6 +256,70 @@ describe('memory store listDue over its deadline index', () => {
     expect(await store.listDue(now + 60_000, { limit: 1000 })).toEqual(naiveDue(deadlines, now + 60_000, 1000));
   });
 
+  it('pages by a small limit through thousands due in one second, as a scan would, while rows join, move and leave between pages', async () => {
+    const store = createMemoryStore();
+    const rows = new Map<string, { version: number; deadline: number | null }>();
+    const put = async (id: string, deadline: number | null) => {
+      const version = rows.get(id)?.version ?? 0;
+      expect(await store.save(id, version, { snapshot: 1, nextDeadline: deadline })).toEqual({ ok: true, version: version + 1 });
+      rows.set(id, { version: version + 1, deadline });
+    };
+    const remove = async (id: string) => {
+      expect(await store.delete(id)).toBe(true);
+      rows.delete(id);
+    };
+    const deadlines = () => new Map([...rows].map(([id, row]) => [id, row.deadline]));
+    // 3 000 in second 7, on nine deadlines (about 330 tied on each), ids whose code-unit order is not
+    // numeric order; a few in the seconds around it.
+    for (let i = 0; i < 3000; i++) await put(`r${(i * 7919) % 3000}`, 7000 + (i % 9) * 111);
+    for (const [id, deadline] of [['early', 6999], ['late', 8000], ['later', 9500]] as const) await put(id, deadline);
+    for (const before of [7999, 7000 + 4 * 111]) {
+      let after: DueConversation | undefined;
+      let listed = 0;
+      for (let page = 0; ; page++) {
+        const expected = naiveDue(deadlines(), before, 9, after);
+        expect(await store.listDue(before, after ? { limit: 9, after } : { limit: 9 })).toEqual(expected);
+        if (expected.length === 0) break;
+        listed += expected.length;
+        after = expected.at(-1)!;
+        // Between pages, one change, as when the scheduler fires what it listed and new conversations
+        // start; the next page is the first read to meet it.
+        const cursor = after;
+        const ahead = [...rows].flatMap(([conversationId, row]) =>
+          row.deadline !== null && row.deadline >= 7000 && byDue({ conversationId, nextDeadline: row.deadline }, cursor) > 0 ? [{ conversationId, nextDeadline: row.deadline }] : [],
+        );
+        const next = ahead.reduce<DueConversation | undefined>((first, row) => (first && byDue(first, row) < 0 ? first : row), undefined);
+        const far = ahead[(page * 13) % Math.max(1, ahead.length)];
+        const later = ahead.filter((row) => row.nextDeadline >= 8000);
+        switch (page % 6) {
+          case 0: // One not listed yet moves within the second: to the cursor's deadline (just after or before it), or to the start.
+            if (far) await put(far.conversationId, page % 12 === 0 ? 7000 : cursor.nextDeadline);
+            break;
+          case 1: // One joins, tied with the cursor: just after it, or before it (R sorts before r in code units, not in locale order).
+            await put(page % 12 === 1 ? `${cursor.conversationId}+` : `R${page}`, cursor.nextDeadline);
+            break;
+          case 2: // The next one leaves for a later second.
+            if (next) await put(next.conversationId, 8500);
+            break;
+          case 3: // The cursor's own row moves 1 ms later, or leaves.
+            await (page % 12 === 3 ? put(cursor.conversationId, cursor.nextDeadline + 1) : remove(cursor.conversationId));
+            break;
+          case 4: // The next one is deleted.
+            if (next) await remove(next.conversationId);
+            break;
+          default: {
+            // One from a later second moves into this one, after the cursor.
+            const mover = later[page % Math.max(1, later.length)];
+            if (mover) await put(mover.conversationId, Math.min(7999, cursor.nextDeadline + 50));
+          }
+        }
+      }
+      expect(listed).toBeGreaterThan(before === 7999 ? 2500 : 1000);
+    }
+    // Every row still due, in one page, after all that.
+    expect(await store.listDue(7999, { limit: 10_000 })).toEqual(naiveDue(deadlines(), 7999, 10_000));
+  });
+
   it('lists the deadlines the runtime saved, also when more conversations changed than the index lags behind', async () => {
     const store = createMemoryStore();
     const runtime = runtimeSaver(store);
@@ -289,12 +353,19 @@ describe('memory store listDue over its deadline index', () => {
     const deadlinesOf = (model: Model) => new Map([...model.rows].map(([id, row]) => [id, row.deadline]));
     const command = (label: string, run: (model: Model, real: Real) => Promise<void>): DueCommand => ({ check: () => true, run, toString: () => label });
 
-    // Ids whose code-unit order is not locale order; deadlines bunched around second boundaries, negative ones too.
-    const id = fc.constantFrom('a', 'B', 'b', 'a10', 'a9', 'ä', 'c');
+    // Ids whose code-unit order is not locale order, and some of the crowd's, so single saves and deletes
+    // also change a crowded second; deadlines bunched around second boundaries, negative ones too.
+    const id = fc.oneof(fc.constantFrom('a', 'B', 'b', 'a10', 'a9', 'ä', 'c'), fc.constantFrom('crowd-0', 'crowd-7', 'crowd-512', 'crowd-1024'));
     const deadline = fc.option(fc.oneof(fc.constantFrom(-1000, -1, 0, 999, 1000, 1001, 1999, 2000), fc.integer({ min: -2500, max: 4500 })), { nil: null });
     const before = fc.oneof(fc.integer({ min: -3000, max: 5000 }), fc.constant(Number.MAX_SAFE_INTEGER));
     const limit = fc.integer({ min: 1, max: 6 });
-    const after = fc.option(fc.record({ conversationId: fc.constantFrom('', 'a', 'a9', 'b', 'ä', 'zz'), nextDeadline: fc.integer({ min: -2500, max: 4500 }) }), { nil: undefined });
+    // A page, or all of a crowd at once: rows a change left stale in a sorted copy are rarely among a few.
+    const listLimit = fc.oneof(limit, fc.constant(2000));
+    // A cursor anywhere, or the row a page ended on: the n-th due one (wrapping), taken when listing.
+    const after = fc.option(
+      fc.oneof(fc.record({ conversationId: fc.constantFrom('', 'a', 'a9', 'b', 'ä', 'zz', 'crowd-5'), nextDeadline: fc.integer({ min: -2500, max: 4500 }) }), fc.nat({ max: 1100 })),
+      { nil: undefined },
+    );
 
     const save = fc
       .tuple(id, deadline, fc.constantFrom('save', 'runtime', 'runtime, last'))
@@ -315,20 +386,33 @@ describe('memory store listDue over its deadline index', () => {
         model.rows.delete(conversationId);
       }),
     );
-    // More conversations change than the index lags behind, so it catches up during saves.
-    const crowd = fc.tuple(fc.integer({ min: -3000, max: 3000 }), fc.boolean()).map(([base, clear]) =>
-      command(`crowd @${base}${clear ? ', then cleared' : ''}`, async (model, real) => {
+    // More conversations change than the index lags behind, so it catches up during saves; spread over
+    // 3 s, or crowded into one second or two: all on one deadline, or tied in groups of about 150.
+    const crowd = fc.tuple(fc.integer({ min: -3000, max: 3000 }), fc.constantFrom(3000, 7, 1), fc.boolean()).map(([base, spread, clear]) =>
+      command(`crowd @${base} over ${spread} ms${clear ? ', then cleared' : ''}`, async (model, real) => {
         for (let n = 0; n <= deadlineLagLimit; n++) {
           const conversationId = `crowd-${n}`;
           const version = model.rows.get(conversationId)?.version ?? 0;
-          const nextDeadline = clear && n % 3 === 0 ? null : base + ((n * 37) % 3000);
+          const nextDeadline = clear && n % 3 === 0 ? null : base + ((n * 37) % spread);
           expect((await real.runtime.save(conversationId, version, n, nextDeadline)).ok).toBe(true);
           model.rows.set(conversationId, { version: version + 1, deadline: nextDeadline });
         }
       }),
     );
-    const list = fc.tuple(before, limit, after).map(([until, pageSize, from]) =>
-      command(`listDue(${until}, ${pageSize}, ${from ? `${from.conversationId}@${from.nextDeadline}` : '-'})`, async (model, real) => {
+    // A deadline pushed back or brought forward a little, mostly within its second.
+    const nudge = fc.tuple(id, fc.integer({ min: -40, max: 40 })).map(([conversationId, by]) =>
+      command(`nudge ${conversationId} by ${by}`, async (model, real) => {
+        const row = model.rows.get(conversationId);
+        if (!row || row.deadline === null) return;
+        const nextDeadline = row.deadline + by;
+        expect(await real.runtime.save(conversationId, row.version, row.version, nextDeadline)).toEqual({ ok: true, version: row.version + 1 });
+        model.rows.set(conversationId, { version: row.version + 1, deadline: nextDeadline });
+      }),
+    );
+    const list = fc.tuple(before, listLimit, after).map(([until, pageSize, cursor]) =>
+      command(`listDue(${until}, ${pageSize}, ${typeof cursor === 'number' ? `due row #${cursor}` : cursor ? `${cursor.conversationId}@${cursor.nextDeadline}` : '-'})`, async (model, real) => {
+        const due = typeof cursor === 'number' ? naiveDue(deadlinesOf(model), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : [];
+        const from = typeof cursor === 'number' ? due[cursor % Math.max(1, due.length)] : cursor;
         const expected = naiveDue(deadlinesOf(model), until, pageSize, from);
         const options = from ? { limit: pageSize, after: from } : { limit: pageSize };
         expect(await real.store.listDue(until, options)).toEqual(expected);
@@ -341,13 +425,15 @@ describe('memory store listDue over its deadline index', () => {
       }),
     );
 
+    // Left to its default size, fc.commands makes about five commands a run (ten at most), too few for
+    // a crowd, a read that sorts it, a change to it and a read that meets the change.
     await fc.assert(
-      fc.asyncProperty(fc.commands([save, save, save, remove, crowd, list, list, page], { maxCommands: 40 }), async (steps) => {
+      fc.asyncProperty(fc.commands([save, save, save, nudge, remove, crowd, list, list, page], { size: '+1', maxCommands: 30 }), async (steps) => {
         const store = createMemoryStore();
         await fc.asyncModelRun(() => ({ model: { rows: new Map() }, real: { store, runtime: runtimeSaver(store) } }), steps);
         await store.close();
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 });

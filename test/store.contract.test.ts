@@ -117,6 +117,38 @@ function storeContract(fixture: StoreFixture): void {
       expect(new Set(seen)).toEqual(new Set(ids));
     });
 
+    it('pages through ties by deadline then id while conversations join, move and leave between pages', async () => {
+      const versions = new Map<string, number>();
+      const put = async (id: string, deadline: number) => {
+        const version = versions.get(id) ?? 0;
+        expect(await store.save(id, version, write(snapshot(version), deadline))).toEqual({ ok: true, version: version + 1 });
+        versions.set(id, version + 1);
+      };
+      for (const id of ['l', 'k', 'j', 'i', 'h', 'g', 'f', 'e', 'd', 'c', 'b', 'a']) await put(id, 5000);
+      await put('z', 4999);
+      await put('y', 5001);
+      const page = async (after?: string, deadline = 5000) =>
+        (await store.listDue(6000, after ? { limit: 3, after: { conversationId: after, nextDeadline: deadline } } : { limit: 3 })).map(
+          (due) => `${due.conversationId}@${due.nextDeadline}`,
+        );
+      expect(await page()).toEqual(['z@4999', 'a@5000', 'b@5000']);
+      // The cursor's row leaves, and one not listed yet moves earlier.
+      expect(await store.delete('b')).toBe(true);
+      await put('c', 4000);
+      expect(await page('b')).toEqual(['d@5000', 'e@5000', 'f@5000']);
+      // One joins the tie before the cursor, one just after it.
+      await put('ab', 5000);
+      await put('fa', 5000);
+      expect(await page('f')).toEqual(['fa@5000', 'g@5000', 'h@5000']);
+      // One not listed yet moves later within the second, another leaves; one listed moves later, so it comes again.
+      await put('i', 5500);
+      expect(await store.delete('j')).toBe(true);
+      await put('d', 5002);
+      expect(await page('h')).toEqual(['k@5000', 'l@5000', 'y@5001']);
+      expect(await page('y', 5001)).toEqual(['d@5002', 'i@5500']);
+      expect(await page('i', 5500)).toEqual([]);
+    });
+
     it('clears a deadline when a save writes null, so the conversation is no longer due', async () => {
       await store.save('c1', 0, write(snapshot(1), 10));
       await store.save('c1', 1, write(snapshot(2), null));

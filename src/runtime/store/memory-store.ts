@@ -44,9 +44,12 @@ export interface MemoryConversationStore extends ConversationStore {
  * string, not an object graph. The last few hundred states the runtime saved stay unencoded until
  * they are loaded or pushed out, which spares encoding the many that are overwritten within a
  * lifecycle. Saves are atomic because each runs without awaiting. Deadlines are also kept in order
- * (src/runtime/store/deadline-index.ts), so `listDue` reads the due rows, not every row: about
- * O(log n + k) for k listed, after catching up on at most the last 1 024 conversations whose
- * deadline changed. A conversation with no deadline costs the index nothing.
+ * (src/runtime/store/deadline-index.ts), so `listDue` reads the due rows, not every row: a page of k
+ * rows costs O(log s + log r + k) for s seconds holding deadlines and r conversations in the second
+ * it starts in, once the seconds it reads are sorted (each is, O(r log r), on its first read and on
+ * the first after a conversation joined it or moved within it), after catching up on at most the
+ * last 1 024 conversations whose deadline changed. A conversation with no deadline costs the index
+ * nothing.
  *
  * @example
  * const store = createMemoryStore();
