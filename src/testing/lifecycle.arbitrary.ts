@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { HandoffConfig, HandoffConfigInput } from '../config/config-schema.js';
+import type { DistributiveOmit } from '../distributive-omit.js';
 import { loadHandoffConfig } from '../config/load-config.js';
 import { handoffReasons, type JsonValue } from '../payload/payload-schema.js';
 import { agentReturnReasons, type HandoffEvent } from '../../machines/handoff.types.js';
@@ -54,7 +55,7 @@ interface Draft {
   readonly event: DraftEvent;
   readonly advance: number;
 }
-type DraftEvent = HandoffEvent extends infer E ? (E extends HandoffEvent ? Omit<E, 'at'> : never) : never;
+type DraftEvent = DistributiveOmit<HandoffEvent, 'at'>;
 
 const second = 1000;
 const minute = 60 * second;

@@ -3,6 +3,7 @@
 // `staleSequence` wherever it lands; one that names the current handoff, or none, is taken as before.
 import { describe, expect, it } from 'vitest';
 import type { HandoffContext, HandoffEvent } from '../../machines/handoff.types.js';
+import type { DistributiveOmit } from '../../src/distributive-omit.js';
 import { createHarness, type Harness } from './harness.js';
 
 const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { summary: 'Wants a refund' } } as const;
@@ -24,7 +25,7 @@ async function secondHandoffAt(where: Where): Promise<Harness> {
 }
 
 /** A desk or automation event without its sequence. */
-type Unnamed = HandoffEvent extends infer E ? (E extends { readonly sequence?: number } ? Omit<E, 'sequence' | 'at'> : never) : never;
+type Unnamed = DistributiveOmit<Extract<HandoffEvent, { readonly sequence?: number }>, 'sequence' | 'at'>;
 
 interface Case {
   readonly where: Where;

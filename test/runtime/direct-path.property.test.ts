@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stateKey } from '../../machines/handoff.selectors.js';
 import type { HandoffActorTypes, HandoffEvent } from '../../machines/handoff.types.js';
+import type { DistributiveOmit } from '../../src/distributive-omit.js';
 import { buildHandoffPayload } from '../../src/payload/build-payload.js';
 import { conversationSchema } from '../../src/payload/payload-schema.js';
 import { createRouter } from '../../src/routing/router.js';
@@ -50,7 +51,7 @@ async function compare(model: Model, direct: World, action: Action): Promise<voi
 type Command = fc.AsyncCommand<Model, World>;
 
 /** A host event without its time: `at`, when it has one, is set relative to the clock as the command runs. */
-type EventInput = RuntimeEventInput extends infer E ? (E extends unknown ? Omit<E, 'at' | 'id'> : never) : never;
+type EventInput = DistributiveOmit<RuntimeEventInput, 'at' | 'id'>;
 
 /** The events each state waits for: most sends are only sent then, so conversations get somewhere. */
 const awaited: Readonly<Record<string, readonly string[]>> = {

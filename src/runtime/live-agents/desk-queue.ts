@@ -1,8 +1,9 @@
+import type { DistributiveOmit } from '../../distributive-omit.js';
 import { HandoffError } from '../../errors.js';
 import type { LiveAgentEvent, QueuePlacement, QueueScope } from './live-agent-desk.js';
 
 /** A desk event as the desk builds it: the handoff's `sequence` and the time are stamped when it is sent. */
-export type DeskEvent = LiveAgentEvent extends infer E ? (E extends LiveAgentEvent ? Omit<E, 'sequence' | 'at'> : never) : never;
+export type DeskEvent = DistributiveOmit<LiveAgentEvent, 'sequence' | 'at'>;
 
 /** What a conversation asks of an agent: a queue, and named agents or skills. */
 export interface Wanted {
