@@ -76,9 +76,20 @@ export function withDeadline(deadlines: Deadlines, timer: TimerName, deadline: n
 
 /** The earliest pending deadline, or `null` when nothing is pending. */
 export function earliestDeadline(deadlines: Deadlines): { readonly timer: TimerName; readonly at: number } | null {
+  const timer = earliestTimer(deadlines);
+  return timer === undefined ? null : { timer, at: deadlines[timer] as number };
+}
+
+/** The time of the earliest pending deadline, or `null`: `earliestDeadline` without the object, for hot paths. */
+export function earliestDeadlineAt(deadlines: Deadlines): number | null {
+  const timer = earliestTimer(deadlines);
+  return timer === undefined ? null : (deadlines[timer] as number);
+}
+
+/** The pending timer that comes due first. A for…in over the few pending: read after every event, so no entries array. */
+function earliestTimer(deadlines: Deadlines): TimerName | undefined {
   let timer: TimerName | undefined;
   let at = Number.POSITIVE_INFINITY;
-  // for…in over the few pending timers: read after every event, so no entries array per call.
   for (const name in deadlines) {
     const deadline = deadlines[name as TimerName];
     if (deadline !== undefined && deadline < at) {
@@ -86,17 +97,7 @@ export function earliestDeadline(deadlines: Deadlines): { readonly timer: TimerN
       at = deadline;
     }
   }
-  return timer === undefined ? null : { timer, at };
-}
-
-/** The time of the earliest pending deadline, or `null`: `earliestDeadline` without the object, for hot paths. */
-export function earliestDeadlineAt(deadlines: Deadlines): number | null {
-  let at = Number.POSITIVE_INFINITY;
-  for (const name in deadlines) {
-    const deadline = deadlines[name as TimerName];
-    if (deadline !== undefined && deadline < at) at = deadline;
-  }
-  return at === Number.POSITIVE_INFINITY ? null : at;
+  return timer;
 }
 
 /**
