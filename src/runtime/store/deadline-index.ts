@@ -75,16 +75,7 @@ export function createDeadlineIndex(): DeadlineIndex {
   let oldest = 0;
 
   /** Where `second` is, or would be inserted, in `seconds`. */
-  const position = (second: number): number => {
-    let low = 0;
-    let high = seconds.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((seconds[middle] as number) < second) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
+  const position = (second: number): number => firstPast(seconds.length, (i) => (seconds[i] as number) >= second);
 
   const add = (conversationId: string, deadline: number): void => {
     const second = Math.floor(deadline / bucketMs);
@@ -204,14 +195,19 @@ function sortRows(deadlineOf: Map<string, number>): SortedRows {
   return { ids, deadlines, left: 0 };
 }
 
-/** The first row of `sorted` strictly after `after`, by binary search. */
+/** The first row of `sorted` strictly after `after`. */
 function firstAfter(sorted: SortedRows, after: DueConversation): number {
+  return firstPast(sorted.ids.length, (row) => compareDue(sorted.deadlines[row] as number, sorted.ids[row] as string, after) > 0);
+}
+
+/** The first index below `count` where `past` holds, by binary search (`past` is false, then true); `count` if none. */
+function firstPast(count: number, past: (index: number) => boolean): number {
   let low = 0;
-  let high = sorted.ids.length;
+  let high = count;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareDue(sorted.deadlines[middle] as number, sorted.ids[middle] as string, after) <= 0) low = middle + 1;
-    else high = middle;
+    if (past(middle)) high = middle;
+    else low = middle + 1;
   }
   return low;
 }
