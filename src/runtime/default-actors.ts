@@ -25,7 +25,6 @@ export interface EffectDependencies {
   readonly logger: RuntimeLogger | undefined;
 }
 
-
 /** Any adapter failure as a `HandoffError`: its own when it is one, `ADAPTER_FAILED` with the cause otherwise. */
 export function asAdapterError(operation: string, error: unknown): HandoffError {
   if (isHandoffError(error)) return error;
