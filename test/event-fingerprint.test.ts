@@ -2,13 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseHandoffEvent } from '../src/events/event-schema.js';
 import { canonicalJson, eventFingerprint, eventFingerprintLength } from '../src/runtime/event-fingerprint.js';
-
-/** The same JSON value with every object's keys in reverse order, at every depth. */
-function reversed(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reversed);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, member]) => [key, reversed(member)]));
-}
+import { reversedKeys } from './support/reversed-keys.js';
 
 const invoke = {
   type: 'handoff.invoke',
@@ -20,8 +14,8 @@ describe('event fingerprint', () => {
   it('is a short base64url digest that ignores the key order of the event and its parameters at any depth', () => {
     const fingerprint = eventFingerprint(parseHandoffEvent(invoke));
     expect(fingerprint).toMatch(new RegExp(`^[A-Za-z0-9_-]{${eventFingerprintLength}}$`));
-    expect(eventFingerprint(parseHandoffEvent(reversed(invoke)))).toBe(fingerprint);
-    expect(JSON.stringify(reversed(invoke))).not.toBe(JSON.stringify(invoke));
+    expect(eventFingerprint(parseHandoffEvent(reversedKeys(invoke)))).toBe(fingerprint);
+    expect(JSON.stringify(reversedKeys(invoke))).not.toBe(JSON.stringify(invoke));
   });
 
   it('changes with the type, a field, a parameter, the order of an array, and the event’s own at', () => {
@@ -44,7 +38,7 @@ describe('event fingerprint', () => {
       fc.property(fc.jsonValue(), (value) => {
         const canonical = canonicalJson(value);
         expect(JSON.parse(canonical)).toEqual(JSON.parse(JSON.stringify(value)));
-        expect(canonicalJson(reversed(value))).toBe(canonical);
+        expect(canonicalJson(reversedKeys(value))).toBe(canonical);
       }),
     );
   });

@@ -12,6 +12,7 @@ import type { HandoffNotification } from '../src/runtime/notifications.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
 import type { RuntimeEventInput } from '../src/runtime/runtime-event.js';
 import { errorShape } from './support/catch-handoff-error.js';
+import { reversedKeys } from './support/reversed-keys.js';
 import { chat, config, createTestClock, defaultRules, invoke, T0 } from './runtime/support.js';
 
 /** Adapters whose answers do not depend on other conversations; with a scheduler, they answer in its order. */
@@ -69,13 +70,6 @@ const events: fc.Arbitrary<RuntimeEventInput> = fc.oneof(
   ),
   fc.integer({ min: 1, max: 40 }).map((minutes): RuntimeEventInput => ({ type: 'clock.tick', at: T0 + minutes * 60_000 })),
 );
-
-/** The same JSON value with every object's keys in reverse order, at every depth. */
-function reversedKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(reversedKeys) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, member]) => [key, reversedKeys(member)])) as T;
-}
 
 /** What a step does with ids: a new event, the last one again (as sent, or its keys reordered), or its id on another event. */
 type IdUse = 'new' | 'redeliver' | 'reorder' | 'reuse';
