@@ -2,9 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { HandoffError } from '../../src/errors.js';
 import { aiMayRespond, conversationOwner } from '../../machines/handoff.selectors.js';
-import { createHarness, flush, payloadFor, queueTarget, T0, voice, type Harness } from './harness.js';
+import { createHarness, flush, invoke, payloadFor, queueTarget, T0, voice, type Harness } from './harness.js';
 
-const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { summary: 'Wants a refund' } } as const;
 const ctx = (h: Harness) => h.actor.getSnapshot().context;
 const notices = (h: Harness) => h.actionsOf('notify').map((p) => (p as { kind: string }).kind);
 const messages = (h: Harness) => h.actionsOf('sendMessageToUser').map((p) => (p as { kind: string }).kind);

@@ -1,5 +1,6 @@
 // A real handoff actor on XState's SimulatedClock, with every side effect provided and recorded.
 // `auto` answers each provided actor at once; `manual` keeps the calls pending until a test settles them.
+import { expect } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, type Actor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { defaultLifecycleSettings, type LifecycleSettings } from '../../src/config/lifecycle-schema.js';
 import type { Conversation, HandoffPayload } from '../../src/payload/payload-schema.js';
@@ -9,6 +10,7 @@ import { handoffProvisions, nextDeadline, stateKey } from '../../machines/handof
 import type {
   BuildPayloadInput,
   HandoffActorTypes,
+  HandoffContext,
   HandoffEvent,
   HandoffEventSettings,
 } from '../../machines/handoff.types.js';
@@ -18,6 +20,16 @@ export const T0 = Date.UTC(2025, 5, 2, 9, 0, 0);
 
 export const chat: Conversation = { sessionId: 'session-1', userId: 'user-1', channel: 'chat', language: 'en' };
 export const voice: Conversation = { ...chat, channel: 'voice' };
+
+/** The user asks for a handoff, with a summary for the agent. */
+export const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { summary: 'Wants a refund' } } as const;
+
+/** `event` naming handoff `sequence`, or naming none when `sequence` is undefined (a desk that does not send it). */
+export const withSequence = <E extends object>(event: E, sequence: number | undefined): E & { readonly sequence?: number } =>
+  sequence === undefined ? event : { ...event, sequence };
+
+/** The context without what an ignored event changes: the clock and `ignored`. */
+export const withoutClockAndIgnored = (context: HandoffContext): HandoffContext => ({ ...context, now: 0, ignored: null });
 
 export const queueTarget = (extra: Partial<Extract<Target, { type: 'agentTransfer' }>['params']> = {}): Target => ({
   type: 'agentTransfer',
@@ -248,4 +260,16 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     pending: () => calls.filter((c) => !c.settled && !c.aborted),
   };
   return harness;
+}
+
+/**
+ * `sent`, naming another handoff than the current, changed nothing but the clock and `ignored`, which
+ * says it is stale, and the host was told once (`actionsBefore`: the provided actions before it was sent).
+ */
+export function expectIgnoredAsStale(h: Harness, before: ReturnType<HandoffActor['getSnapshot']>, sent: { readonly type: string }, actionsBefore: number): void {
+  const after = h.actor.getSnapshot();
+  expect(after.value).toEqual(before.value);
+  expect(withoutClockAndIgnored(after.context)).toEqual(withoutClockAndIgnored(before.context));
+  expect(after.context.ignored).toMatchObject({ event: sent.type, reason: 'staleSequence' });
+  expect(h.actions.slice(actionsBefore).map((a) => [a.type, a.params])).toEqual([['notify', { kind: 'ignored' }]]);
 }

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { HandoffError } from '../../src/errors.js';
 import type { Target } from '../../src/routing/target-schema.js';
 import { aiMayRespond, nextDeadline, stateKey, topState } from '../../machines/handoff.selectors.js';
-import type { AgentReturnReason, HandoffContext, HandoffEvent } from '../../machines/handoff.types.js';
-import { chat, createHarness, payloadFor, queueTarget, voice, type ActorIo, type Call, type Harness } from '../machines/harness.js';
+import type { AgentReturnReason, HandoffEvent } from '../../machines/handoff.types.js';
+import { chat, createHarness, expectIgnoredAsStale, payloadFor, queueTarget, voice, withSequence, type ActorIo, type Call, type Harness } from '../machines/harness.js';
 
 interface Model {
   readonly enabled: boolean;
@@ -38,9 +38,6 @@ const expected: Record<string, readonly string[]> = {
 };
 
 const payloadCarriers = ['deliverToAutomationNode', 'routeHandoff', 'checkBusinessHours', 'checkAgentAvailability', 'enqueueForAgent', 'handOverToTarget'] as const;
-
-/** The context without what an ignored event changes. */
-const withoutClockAndIgnored = (context: HandoffContext): HandoffContext => ({ ...context, now: 0, ignored: null });
 
 function checkInvariants(m: Model, h: Harness, before: ReturnType<Harness['actor']['getSnapshot']>, sent: HandoffEvent | { type: string } | null, actionsBefore: number): void {
   const after = h.actor.getSnapshot();
@@ -78,10 +75,7 @@ function checkInvariants(m: Model, h: Harness, before: ReturnType<Harness['actor
   // the clock and `ignored`, in every state: a late offer or acceptance never reaches the next handoff.
   const named = (sent as { readonly sequence?: number } | null)?.sequence;
   if (sent && named !== undefined && named !== before.context.sequence && before.status === 'active') {
-    expect(after.value).toEqual(before.value);
-    expect(withoutClockAndIgnored(after.context)).toEqual(withoutClockAndIgnored(before.context));
-    expect(after.context.ignored).toMatchObject({ event: sent.type, reason: 'staleSequence' });
-    expect(h.actions.slice(actionsBefore).map((a) => [a.type, a.params])).toEqual([['notify', { kind: 'ignored' }]]);
+    expectIgnoredAsStale(h, before, sent, actionsBefore);
   }
   // An event the state does not expect changes no state and is reported.
   if (sent && before.status === 'active' && !(expected[topState(before)] ?? []).includes(sent.type)) {
@@ -160,10 +154,6 @@ class AutomationFails extends HostEvent {
     return { type: 'automation.error', message: 'busy', retryable: this.retryable } as const;
   }
 }
-/** `sequence` when the desk names the handoff (current or stale), nothing when it does not. */
-const withSequence = <E extends object>(event: E, sequence: number | undefined): E & { readonly sequence?: number } =>
-  sequence === undefined ? event : { ...event, sequence };
-
 class AgentOffered extends HostEvent {
   constructor(
     private readonly agentId: string,
