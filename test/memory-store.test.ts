@@ -8,6 +8,7 @@ import { deadlineLagLimit } from '../src/runtime/store/deadline-index.js';
 import { sealSnapshot } from '../src/runtime/snapshot-envelope.js';
 import { deferredSaveOf, type StateSave } from '../src/runtime/store/deferred-save.js';
 import type { ConversationStore, DueConversation, JsonValue, SaveResult } from '../src/runtime/store/store.js';
+import { allPages, byDue, deadlinesOf, naiveDue, trackedRows, type TrackedRow } from './support/due-order.js';
 
 const runtimeSnapshot = (n: number, extra: Record<string, JsonValue> = {}) => sealSnapshot({ n, nested: { list: [n, { deep: `v${n}` }] }, ...extra });
 const asPlainJson = (snapshot: JsonValue): JsonValue => JSON.parse(JSON.stringify(snapshot)) as JsonValue;
@@ -136,31 +137,6 @@ describe('memory store with the runtime’s deferred saves', () => {
   });
 });
 
-/** Due order: deadline, then id in code-unit order (not locale order). */
-const byDue = (a: DueConversation, b: DueConversation): number =>
-  a.nextDeadline - b.nextDeadline || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
-
-/** What `listDue` must answer, by scanning every conversation: the contract, with no index. */
-function naiveDue(deadlines: ReadonlyMap<string, number | null>, before: number, limit: number, after?: DueConversation): DueConversation[] {
-  const due: DueConversation[] = [];
-  for (const [conversationId, nextDeadline] of deadlines) if (nextDeadline !== null && nextDeadline <= before) due.push({ conversationId, nextDeadline });
-  return due.sort(byDue).filter((row) => !after || byDue(row, after) > 0).slice(0, limit);
-}
-
-/** Every page of `listDue(before)`, each asked for strictly after the last row of the one before. */
-async function allPages(store: ConversationStore, before: number, limit: number): Promise<DueConversation[][]> {
-  const pages: DueConversation[][] = [];
-  let after: DueConversation | undefined;
-  for (;;) {
-    const page = await store.listDue(before, after ? { limit, after } : { limit });
-    if (page.length === 0) return pages;
-    // A page that does not move past `after` would page forever.
-    if (after) expect(byDue(page[0]!, after)).toBeGreaterThan(0);
-    pages.push([...page]);
-    after = page.at(-1);
-  }
-}
-
 describe('memory store listDue over its deadline index', () => {
   it('pages through ties and across seconds in deadline, then code-unit id order, each due conversation once', async () => {
     const store = createMemoryStore();
@@ -258,17 +234,12 @@ describe('memory store listDue over its deadline index', () => {
 
   it('pages by a small limit through thousands due in one second, as a scan would, while rows join, move and leave between pages', async () => {
     const store = createMemoryStore();
-    const rows = new Map<string, { version: number; deadline: number | null }>();
-    const put = async (id: string, deadline: number | null) => {
-      const version = rows.get(id)?.version ?? 0;
-      expect(await store.save(id, version, { snapshot: 1, nextDeadline: deadline })).toEqual({ ok: true, version: version + 1 });
-      rows.set(id, { version: version + 1, deadline });
-    };
+    const { rows, put, remove: forget, deadlines } = trackedRows(store, (result, version) => {
+      expect(result).toEqual({ ok: true, version });
+    });
     const remove = async (id: string) => {
-      expect(await store.delete(id)).toBe(true);
-      rows.delete(id);
+      expect(await forget(id)).toBe(true);
     };
-    const deadlines = () => new Map([...rows].map(([id, row]) => [id, row.deadline]));
     // 3 000 in second 7, on nine deadlines (about 330 tied on each), ids whose code-unit order is not
     // numeric order; a few in the seconds around it.
     for (let i = 0; i < 3000; i++) await put(`r${(i * 7919) % 3000}`, 7000 + (i % 9) * 111);
@@ -343,14 +314,13 @@ describe('memory store listDue over its deadline index', () => {
   it('lists what a scan of every conversation lists, through any saves, runtime saves and deletes', async () => {
     interface Model {
       /** Per stored conversation: its version and deadline. */
-      readonly rows: Map<string, { version: number; deadline: number | null }>;
+      readonly rows: Map<string, TrackedRow>;
     }
     interface Real {
       readonly store: MemoryConversationStore;
       readonly runtime: ReturnType<typeof runtimeSaver>;
     }
     type DueCommand = fc.AsyncCommand<Model, Real>;
-    const deadlinesOf = (model: Model) => new Map([...model.rows].map(([id, row]) => [id, row.deadline]));
     const command = (label: string, run: (model: Model, real: Real) => Promise<void>): DueCommand => ({ check: () => true, run, toString: () => label });
 
     // Ids whose code-unit order is not locale order, and some of the crowd's, so single saves and deletes
@@ -411,9 +381,9 @@ describe('memory store listDue over its deadline index', () => {
     );
     const list = fc.tuple(before, listLimit, after).map(([until, pageSize, cursor]) =>
       command(`listDue(${until}, ${pageSize}, ${typeof cursor === 'number' ? `due row #${cursor}` : cursor ? `${cursor.conversationId}@${cursor.nextDeadline}` : '-'})`, async (model, real) => {
-        const due = typeof cursor === 'number' ? naiveDue(deadlinesOf(model), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : [];
+        const due = typeof cursor === 'number' ? naiveDue(deadlinesOf(model.rows), Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : [];
         const from = typeof cursor === 'number' ? due[cursor % Math.max(1, due.length)] : cursor;
-        const expected = naiveDue(deadlinesOf(model), until, pageSize, from);
+        const expected = naiveDue(deadlinesOf(model.rows), until, pageSize, from);
         const options = from ? { limit: pageSize, after: from } : { limit: pageSize };
         expect(await real.store.listDue(until, options)).toEqual(expected);
         expect(await real.store.listDue(until, options)).toEqual(expected);
@@ -421,7 +391,7 @@ describe('memory store listDue over its deadline index', () => {
     );
     const page = fc.tuple(before, limit).map(([until, pageSize]) =>
       command(`page through listDue(${until}) by ${pageSize}`, async (model, real) => {
-        expect((await allPages(real.store, until, pageSize)).flat()).toEqual(naiveDue(deadlinesOf(model), until, Number.MAX_SAFE_INTEGER));
+        expect((await allPages(real.store, until, pageSize)).flat()).toEqual(naiveDue(deadlinesOf(model.rows), until, Number.MAX_SAFE_INTEGER));
       }),
     );
 

@@ -7,6 +7,7 @@ import { openSnapshot, sealSnapshot } from '../src/runtime/snapshot-envelope.js'
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../src/runtime/store/postgres-store.js';
 import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
+import { allPages, trackedRows } from './support/due-order.js';
 import { createTestPool, postgresTestsShouldSkip, uniqueTable } from './support/postgres.js';
 
 interface StoreFixture {
@@ -104,26 +105,19 @@ function storeContract(fixture: StoreFixture): void {
     it('pages through due conversations with limit and after, each exactly once', async () => {
       const ids = Array.from({ length: 23 }, (_, i) => `conv-${String(i).padStart(2, '0')}`);
       for (const [i, id] of ids.entries()) await store.save(id, 0, write(snapshot(i), 100 + (i % 4)));
-      const seen: string[] = [];
-      let page = await store.listDue(200, { limit: 5 });
-      while (page.length > 0) {
-        expect(page.length).toBeLessThanOrEqual(5);
-        seen.push(...page.map((due) => due.conversationId));
-        // A page that repeats a row would page forever.
-        expect(seen.length).toBeLessThanOrEqual(ids.length);
-        page = await store.listDue(200, { limit: 5, after: page.at(-1)! });
-      }
+      // allPages throws on a page that does not move past its cursor: one that would page forever.
+      const pages = await allPages(store, 200, 5);
+      for (const page of pages) expect(page.length).toBeLessThanOrEqual(5);
+      const seen = pages.flat().map((due) => due.conversationId);
+      expect(seen.length).toBeLessThanOrEqual(ids.length);
       expect(seen).toHaveLength(ids.length);
       expect(new Set(seen)).toEqual(new Set(ids));
     });
 
     it('pages through ties by deadline then id while conversations join, move and leave between pages', async () => {
-      const versions = new Map<string, number>();
-      const put = async (id: string, deadline: number) => {
-        const version = versions.get(id) ?? 0;
-        expect(await store.save(id, version, write(snapshot(version), deadline))).toEqual({ ok: true, version: version + 1 });
-        versions.set(id, version + 1);
-      };
+      const { put } = trackedRows(store, (result, version) => {
+        expect(result).toEqual({ ok: true, version });
+      });
       for (const id of ['l', 'k', 'j', 'i', 'h', 'g', 'f', 'e', 'd', 'c', 'b', 'a']) await put(id, 5000);
       await put('z', 4999);
       await put('y', 5001);
