@@ -126,6 +126,9 @@ class Start implements Command {
 const agentIds = fc.constantFrom('ana', 'bo');
 const sequences = fc.constantFrom(undefined, 1, 2, 7);
 const defined = <T extends object>(event: T): T => Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined)) as T;
+/** A desk event about one of the agents that `make` builds, naming its handoff (current or stale) or not. */
+const fromDesk = <T extends object>(make: (agentId: string) => T) =>
+  fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ ...make(agentId), sequence }));
 
 const invocations = fc
   .record({
@@ -159,13 +162,10 @@ const events: fc.Arbitrary<EventInput> = fc.oneof(
       .map(({ sequence, retryable }) => defined({ type: 'automation.error' as const, message: 'flow busy', sequence, retryable })),
   },
   // The desk's events name their handoff or not (a desk that does not send it): current or stale.
-  { weight: 4, arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.offered' as const, agentId, sequence })) },
-  { weight: 4, arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.accepted' as const, agentId, sequence })) },
-  { weight: 1, arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.rejected' as const, agentId, reason: 'busy', sequence })) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ agentId: agentIds, sequence: sequences }).map(({ agentId, sequence }) => defined({ type: 'agent.message' as const, agentId, text: 'How can I help?', sequence })),
-  },
+  { weight: 4, arbitrary: fromDesk((agentId) => ({ type: 'agent.offered' as const, agentId })) },
+  { weight: 4, arbitrary: fromDesk((agentId) => ({ type: 'agent.accepted' as const, agentId })) },
+  { weight: 1, arbitrary: fromDesk((agentId) => ({ type: 'agent.rejected' as const, agentId, reason: 'busy' })) },
+  { weight: 2, arbitrary: fromDesk((agentId) => ({ type: 'agent.message' as const, agentId, text: 'How can I help?' })) },
   {
     weight: 3,
     arbitrary: fc
@@ -279,14 +279,19 @@ function newHost(conversationId: string): ConversationHost {
 /** Where the conversation is, and which engine holds it. */
 const where = (host: ConversationHost): [string, string] => [stateKey(host.snapshot().value), host.engine];
 
+/** Sends `event`, runs the steps it started, and traces it (its type, and ` #n` when it names handoff n) with where the conversation then is. */
+async function sendTraced(host: ConversationHost, trace: string[][], event: HandoffEvent): Promise<void> {
+  host.send(event);
+  await runSteps(host);
+  trace.push([`${event.type}${'sequence' in event ? ` #${String(event.sequence)}` : ''}`, ...where(host)]);
+}
+
 describe('a conversation host with the direct path on', () => {
   it('takes desk events that name the current handoff without an actor, and leaves one that names another handoff to the actor', async () => {
     const host = newHost('c1');
     const trace: string[][] = [];
     const send = async (event: HandoffEvent) => {
-      host.send(event);
-      await runSteps(host);
-      trace.push([`${event.type}${'sequence' in event ? ` #${String(event.sequence)}` : ''}`, ...where(host)]);
+      await sendTraced(host, trace, event);
       // Nothing is in flight: the next event starts on the direct path again.
       host.preferDirect();
     };
@@ -328,11 +333,7 @@ describe('a conversation host with the direct path on', () => {
       { type: 'agent.ended', agentId: 'ana' },
     ];
     const trace = [['start', ...where(host)]];
-    for (const event of lifecycle) {
-      host.send(event);
-      await runSteps(host);
-      trace.push([event.type, ...where(host)]);
-    }
+    for (const event of lifecycle) await sendTraced(host, trace, event);
     expect(trace).toEqual([
       ['start', 'aiHandling', 'direct'],
       ['handoff.invoke', 'queued.waiting', 'direct'],
