@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchRuleSet, endingWithTheAgent, instantDesk, lifecycle } from './runtime-workload.js';
+import { benchRuleSet, cpuMeter, endingWithTheAgent, instantDesk } from './runtime-workload.js';
 
 type RuntimeModule = typeof import('../dist/src/runtime/runtime.js');
 type StoreModule = typeof import('../dist/src/runtime/store/memory-store.js');
@@ -17,7 +17,6 @@ type ConfigModule = typeof import('../dist/src/config/default-config.js');
 type RulesModule = typeof import('../dist/src/rules/load-rules.js');
 
 const lifecyclesPerRound = 1280;
-const inFlight = 64;
 
 /** The bench's lifecycle (bench/runtime-workload.ts) on the build in `dist`: returns a function that runs `count` of them and gives CPU µs per lifecycle. */
 async function runtimeOf(dist: string, listening: boolean): Promise<(count: number) => Promise<number>> {
@@ -29,15 +28,7 @@ async function runtimeOf(dist: string, listening: boolean): Promise<(count: numb
   const rules = loadConnectionRules(benchRuleSet);
   const runtime = createHandoffRuntime({ config: endingWithTheAgent(defaultHandoffConfig()), rules, store: createMemoryStore(), liveAgents: instantDesk, deadlines: { pollIntervalMs: 60_000 } });
   if (listening) runtime.subscribe(() => undefined);
-  let next = 0;
-  return async (count) => {
-    const before = process.cpuUsage();
-    for (const stop = next + count; next < stop; ) {
-      await Promise.all(Array.from({ length: inFlight }, () => lifecycle(runtime, `c-${next}`, next++)));
-    }
-    const used = process.cpuUsage(before);
-    return (used.user + used.system) / count;
-  };
+  return cpuMeter(runtime, 'c');
 }
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -60,10 +51,9 @@ async function oneOrder(first: string, second: string, rounds: number, listening
   return median(ratios);
 }
 
-const script = process.argv[1];
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const [a, b, roundsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-if (a === undefined || b === undefined || script === undefined) {
+if (a === undefined || b === undefined) {
   console.error('usage: node --import tsx bench/compare-builds.ts <dist-a> <dist-b> [rounds] [--listener]');
   process.exit(2);
 }

@@ -33,6 +33,22 @@ export const instantDesk: LiveAgentDesk = {
 export const conversation = (n: number) => ({ sessionId: `s-${n}`, userId: `u-${n}`, channel: 'chat', language: 'en', memory: { userProfile: { firstName: 'Ada' } } });
 export const invoke = { type: 'handoff.invoke', reason: 'user_requested', parameters: { interactionSummary: 'Wants a refund for a double charge.', sentiment: 'negative' } } as const;
 
+/**
+ * CPU time per lifecycle (user + system, every thread, so GC helpers too), 64 in flight: steadier
+ * than wall-clock throughput on a shared machine, where neighbours take the cores in turns. The meter
+ * runs at least `count` lifecycles per call, on ids `<prefix>-<n>` that never repeat.
+ */
+export function cpuMeter(runtime: Pick<HandoffRuntime, 'start' | 'send'>, prefix: string): (count: number) => Promise<number> {
+  let next = 0;
+  return async (count) => {
+    const first = next;
+    const before = process.cpuUsage();
+    while (next - first < count) await Promise.all(Array.from({ length: 64 }, () => lifecycle(runtime, `${prefix}-${next}`, next++)));
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / (next - first);
+  };
+}
+
 /** One full lifecycle through the runtime; each `send` latency goes to `latencies` (µs) when given. */
 export async function lifecycle(runtime: Pick<HandoffRuntime, 'start' | 'send'>, id: string, n: number, latencies?: number[]): Promise<void> {
   // Untimed runs call `send` directly: an async wrapper and two clock reads per send slow a run measurably.

@@ -20,7 +20,7 @@ import { createMemoryStore } from '../dist/src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../dist/src/runtime/store/postgres-store.js';
 import type { ConversationStore, ConversationWrite } from '../dist/src/runtime/store/store.js';
 import { trivialMachineRun } from './lifecycle.js';
-import { benchRuleSet, conversation, endingWithTheAgent, instantDesk, invoke, lifecycle } from './runtime-workload.js';
+import { benchRuleSet, conversation, cpuMeter, endingWithTheAgent, instantDesk, invoke, lifecycle } from './runtime-workload.js';
 import { heading, heapUsed, measure, printComparison, type Measurement } from './support.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -182,18 +182,6 @@ async function postgres(): Promise<void> {
   }
 }
 
-/**
- * CPU time per lifecycle (user + system, every thread, so GC helpers too), 64 in flight: steadier
- * than wall-clock throughput on a shared machine, where neighbours take the cores in turns.
- */
-async function cpuPerLifecycle(runtime: HandoffRuntime, count: number): Promise<number> {
-  let next = 0;
-  const before = process.cpuUsage();
-  while (next < count) await Promise.all(Array.from({ length: 64 }, () => lifecycle(runtime, `cpu-${next}`, next++)));
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / next;
-}
-
 /** The JSON of one lifecycle's saves, as a store that serializes every save (PostgreSQL) writes it; the memory store serializes only the last. */
 async function lifecycleSaves(): Promise<{ count: number; bytes: number; serialize: () => void }> {
   const store = createMemoryStore();
@@ -233,7 +221,7 @@ export default async function (): Promise<void> {
     `  the same target scaled to this run's machine (yardstick ${fmt(trivial.opsPerSecond)}/s here, about 58 800/s where the issue measured): ≥ ${fmt(scaledTarget)}/s: ${many.measurement.opsPerSecond >= scaledTarget ? 'met' : 'NOT met'}`,
   );
   const fresh = runtimeOn(createMemoryStore());
-  console.log(`  ${'CPU per lifecycle, 64 in flight, fresh store'.padEnd(44)} ${fmt(await cpuPerLifecycle(fresh, 6400)).padStart(8)} µs (user + system, all threads; 50 µs would be the target)`);
+  console.log(`  ${'CPU per lifecycle, 64 in flight, fresh store'.padEnd(44)} ${fmt(await cpuMeter(fresh, 'cpu')(6400)).padStart(8)} µs (user + system, all threads; 50 µs would be the target)`);
   await fresh.close();
   const saves = await lifecycleSaves();
   const serialize = await measure(`JSON of all ${saves.count} saves (${(saves.bytes / 1024).toFixed(1)} KiB)`, saves.serialize, { batch: 20 });

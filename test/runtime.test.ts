@@ -203,16 +203,11 @@ describe('a full lifecycle with the defaults', () => {
       return true;
     };
     const warnings: string[] = [];
-    const runtime = createHandoffRuntime({ config: config(), rules: staffedRules, clock: createTestClock(), routing: { agentsAvailable }, logger: { warn: (message) => warnings.push(message) } });
-    runtimes.push(runtime);
-    const routed: unknown[] = [];
-    runtime.subscribe((notification) => {
-      if (notification.type === 'routed') routed.push(notification);
-    });
+    const { runtime, notifications } = runtimeWith({ rules: staffedRules, routing: { agentsAvailable }, logger: { warn: (message) => warnings.push(message) } });
     await runtime.start('c1', chat());
     const view = await runtime.send('c1', invoke());
     expect(view).toMatchObject({ rule: 'staffed', failure: null });
-    expect(routed).toMatchObject([{ decision: { rule: 'staffed' }, explanation: null }]);
+    expect(notifications.filter((notification) => notification.type === 'routed')).toMatchObject([{ decision: { rule: 'staffed' }, explanation: null }]);
     expect(warnings).toContain('The routing decision could not be explained: the routed notification carries none');
   });
 
