@@ -1,6 +1,7 @@
 // Event ids through the runtime: a redelivery is acknowledged, an id reused for a different event is
 // EVENT_ID_REUSED, in memory, after eviction, in a new runtime, and for ids read from a schema-2 snapshot.
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventFingerprintLength } from '../src/runtime/event-fingerprint.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
@@ -27,7 +28,7 @@ async function storedIds(store: ConversationStore, conversationId: string) {
   return { schemaVersion: snapshot.schemaVersion, recentEventIds: snapshot.state.recentEventIds };
 }
 
-const fingerprint = expect.stringMatching(/^[\w-]{11}$/) as unknown as string;
+const fingerprint = expect.stringMatching(new RegExp(`^[\\w-]{${String(eventFingerprintLength)}}$`)) as unknown as string;
 
 describe('event ids', () => {
   it('refuses an id reused for another event type with EVENT_ID_REUSED, applying and storing nothing', async () => {
