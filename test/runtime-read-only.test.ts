@@ -23,8 +23,9 @@ interface StoredMachine {
   children?: Record<string, { snapshot: { input: unknown } }>;
 }
 
-const storedContext = async (store: ReturnType<typeof createMemoryStore>, id: string) =>
-  ((await store.load(id))?.snapshot as { state: { machine: { value: unknown; context: Record<string, unknown> } } }).state.machine;
+/** The machine part of a stored snapshot: what a store holds of a conversation's state. */
+const storedMachine = async (store: ReturnType<typeof createMemoryStore>, id: string) =>
+  ((await store.load(id))?.snapshot as unknown as { state: { machine: StoredMachine } }).state.machine;
 
 describe('the state the runtime hands out is read-only', () => {
   it('refuses a change to a view, which would otherwise reach every conversation sharing the state value', async () => {
@@ -41,7 +42,7 @@ describe('the state the runtime hands out is read-only', () => {
     }).toThrow(TypeError);
     expect((await runtime.get('a')).state).toBe('queued.waiting');
     expect((await runtime.get('b')).state).toBe('queued.waiting');
-    expect((await storedContext(store, 'a')).value).toEqual({ queued: 'waiting' });
+    expect((await storedMachine(store, 'a')).value).toEqual({ queued: 'waiting' });
   });
 
   it('contains a listener that changes a notification in place, and keeps the stored state as it was', async () => {
@@ -52,7 +53,7 @@ describe('the state the runtime hands out is read-only', () => {
     await runtime.start('c1', chat());
     await runtime.send('c1', { type: 'user.left', how: 'left' });
     expect(logged.map((entry) => entry.message)).toEqual(['A notification listener threw']);
-    expect((await storedContext(store, 'c1')).context.ended).toMatchObject({ reason: 'userLeft' });
+    expect((await storedMachine(store, 'c1')).context.ended).toMatchObject({ reason: 'userLeft' });
     expect((await runtime.get('c1')).ended).toMatchObject({ reason: 'userLeft' });
   });
 
@@ -110,7 +111,7 @@ describe('the state the runtime hands out is read-only', () => {
     control.meddling = false;
     const view = await runtime.send('c1', invoke());
     expect(view.state).toBe('queued.waiting');
-    expect((await storedContext(inner, 'c1')).value).toEqual({ queued: 'waiting' });
+    expect((await storedMachine(inner, 'c1')).value).toEqual({ queued: 'waiting' });
   });
 
   it('refuses a store that edits the context in the snapshot it is given', async () => {
@@ -123,7 +124,7 @@ describe('the state the runtime hands out is read-only', () => {
     await expect(runtime.send('c1', { type: 'user.message', text: 'hello' })).rejects.toThrow(TypeError);
     control.meddling = false;
     await runtime.send('c1', { type: 'user.message', text: 'hello again' });
-    expect((await storedContext(inner, 'c1')).context.conversation).not.toHaveProperty('memory.injected');
+    expect((await storedMachine(inner, 'c1')).context.conversation).not.toHaveProperty('memory.injected');
   });
 
   it('fails the step of an adapter that changes its input in place, to the machine’s fallback, with the payload intact', async () => {
@@ -139,7 +140,7 @@ describe('the state the runtime hands out is read-only', () => {
     await runtime.start('c1', chat());
     const view = await runtime.send('c1', invoke());
     expect(view.failure).toMatchObject({ stage: 'enqueue', message: expect.stringContaining('object is not extensible') as unknown });
-    const payload = ((await storedContext(store, 'c1')).context.handoff as { payload: { parameters: Record<string, unknown> } }).payload;
+    const payload = ((await storedMachine(store, 'c1')).context.handoff as { payload: { parameters: Record<string, unknown> } }).payload;
     expect(payload.parameters).not.toHaveProperty('deskNote');
   });
 });
