@@ -6,7 +6,7 @@ import { isHandoffError } from '../src/errors.js';
 import { openSnapshot, sealSnapshot } from '../src/runtime/snapshot-envelope.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
 import { createPostgresStore } from '../src/runtime/store/postgres-store.js';
-import type { ConversationStore, JsonValue } from '../src/runtime/store/store.js';
+import type { ConversationStore, DueConversation, JsonValue } from '../src/runtime/store/store.js';
 import { allPages, trackedRows } from './support/due-order.js';
 import { createTestPool, postgresTestsShouldSkip, uniqueTable } from './support/postgres.js';
 
@@ -114,6 +114,37 @@ function storeContract(fixture: StoreFixture): void {
       expect(new Set(seen)).toEqual(new Set(ids));
     });
 
+    it('pages through ties and across seconds in deadline, then code-unit id order, each due conversation once', async () => {
+      // Seconds -1, 0, 1, 2 and 5; ties at 1000 and 2000; ids whose code-unit order is not locale order.
+      const deadlines: [string, number][] = [['late', 5000], ['b', 1000], ['B', 1000], ['a10', 1000], ['a9', 1000], ['ä', 1000], ['edge', 999], ['neg', -1], ['zero', 0], ['two', 2000], ['Two', 2000], ['far', 1999]];
+      for (const [id, deadline] of deadlines) await store.save(id, 0, { snapshot: 1, nextDeadline: deadline });
+      const expected = [
+        { conversationId: 'neg', nextDeadline: -1 },
+        { conversationId: 'zero', nextDeadline: 0 },
+        { conversationId: 'edge', nextDeadline: 999 },
+        ...['B', 'a10', 'a9', 'b', 'ä'].map((conversationId) => ({ conversationId, nextDeadline: 1000 })),
+        { conversationId: 'far', nextDeadline: 1999 },
+        { conversationId: 'Two', nextDeadline: 2000 },
+        { conversationId: 'two', nextDeadline: 2000 },
+      ];
+      expect(await store.listDue(2000)).toEqual(expected);
+      for (const limit of [1, 2, 3, 4]) {
+        const pages = await allPages(store, 2000, limit);
+        expect(pages.every((page) => page.length <= limit)).toBe(true);
+        expect(pages.flat()).toEqual(expected);
+      }
+      // An `after` that is no stored row, in a second that holds none, or past the last: the rest in order.
+      expect(await store.listDue(2000, { after: { conversationId: 'a', nextDeadline: 1000 } })).toEqual(expected.slice(4));
+      expect(await store.listDue(2000, { after: { conversationId: '', nextDeadline: 1500 } })).toEqual(expected.slice(8));
+      expect(await store.listDue(2000, { after: { conversationId: 'two', nextDeadline: 2000 } })).toEqual([]);
+      // `before` inside a second lists that second's earlier deadlines only.
+      expect(await store.listDue(1999, { limit: 3, after: { conversationId: 'ä', nextDeadline: 1000 } })).toEqual([{ conversationId: 'far', nextDeadline: 1999 }]);
+      expect(await store.listDue(998)).toEqual(expected.slice(0, 2));
+      // A read changes nothing: the same question, the same answer.
+      expect(await store.listDue(2000, { limit: 4 })).toEqual(expected.slice(0, 4));
+      expect(await store.listDue(2000, { limit: 4 })).toEqual(expected.slice(0, 4));
+    });
+
     it('pages through ties by deadline then id while conversations join, move and leave between pages', async () => {
       const { put } = trackedRows(store, (result, version) => {
         expect(result).toEqual({ ok: true, version });
@@ -167,6 +198,29 @@ function storeContract(fixture: StoreFixture): void {
       ]);
     });
 
+    it('lists a conversation at its latest deadline after it moved within its second, was cleared, or moved several times between two reads', async () => {
+      await store.save('neighbour', 0, { snapshot: 1, nextDeadline: 5200 });
+      await store.save('c1', 0, { snapshot: 1, nextDeadline: 5500 });
+      const listed = () => store.listDue(Number.MAX_SAFE_INTEGER);
+      expect(await listed()).toEqual([{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 5500 }]);
+      const moves: [number | null, DueConversation[]][] = [
+        [5100, [{ conversationId: 'c1', nextDeadline: 5100 }, { conversationId: 'neighbour', nextDeadline: 5200 }]], // earlier, same second
+        [300, [{ conversationId: 'c1', nextDeadline: 300 }, { conversationId: 'neighbour', nextDeadline: 5200 }]], // earlier, another second
+        [9000, [{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 9000 }]], // later
+        [9999, [{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 9999 }]], // later, same second
+        [null, [{ conversationId: 'neighbour', nextDeadline: 5200 }]], // cleared
+        [5200, [{ conversationId: 'c1', nextDeadline: 5200 }, { conversationId: 'neighbour', nextDeadline: 5200 }]], // back, tied
+      ];
+      for (const [version, [deadline, expected]] of moves.entries()) {
+        expect(await store.save('c1', version + 1, { snapshot: 1, nextDeadline: deadline })).toMatchObject({ ok: true });
+        expect(await listed()).toEqual(expected);
+        expect(await store.listDue(9000)).toEqual(expected.filter((row) => row.nextDeadline <= 9000));
+      }
+      // Moves between reads: only the last counts.
+      for (const [version, deadline] of [[7, 100], [8, null], [9, 7000], [10, 6999]] as const) await store.save('c1', version, { snapshot: 1, nextDeadline: deadline });
+      expect(await listed()).toEqual([{ conversationId: 'neighbour', nextDeadline: 5200 }, { conversationId: 'c1', nextDeadline: 6999 }]);
+    });
+
     it('no longer lists a deleted conversation, until it is created again with a deadline', async () => {
       await store.save('gone', 0, write(snapshot(1), 10));
       await store.save('kept', 0, write(snapshot(1), 20));
@@ -177,6 +231,25 @@ function storeContract(fixture: StoreFixture): void {
         { conversationId: 'kept', nextDeadline: 20 },
         { conversationId: 'gone', nextDeadline: 30 },
       ]);
+    });
+
+    it('forgets a deleted conversation’s deadline, also when it is deleted and re-created between two reads', async () => {
+      await store.save('c1', 0, { snapshot: 1, nextDeadline: 100 });
+      await store.save('c2', 0, { snapshot: 1, nextDeadline: 100 });
+      expect(await store.listDue(100)).toHaveLength(2);
+      expect(await store.delete('c1')).toBe(true);
+      expect(await store.listDue(100)).toEqual([{ conversationId: 'c2', nextDeadline: 100 }]);
+      await store.save('c1', 0, { snapshot: 1, nextDeadline: null });
+      expect(await store.listDue(100)).toEqual([{ conversationId: 'c2', nextDeadline: 100 }]);
+      // Deleted and re-created between two reads, at another deadline.
+      await store.delete('c1');
+      await store.save('c1', 0, { snapshot: 1, nextDeadline: 50 });
+      await store.delete('c2');
+      await store.save('c2', 0, { snapshot: 1, nextDeadline: 2500 });
+      expect(await store.listDue(3000)).toEqual([{ conversationId: 'c1', nextDeadline: 50 }, { conversationId: 'c2', nextDeadline: 2500 }]);
+      await store.delete('c1');
+      await store.delete('c2');
+      expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
     });
 
     it('deletes a conversation, only at the expected version when one is given', async () => {
