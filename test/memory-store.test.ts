@@ -168,6 +168,51 @@ describe('memory store listDue over its deadline index', () => {
     // numeric order; a few in the seconds around it.
     for (let i = 0; i < 3000; i++) await put(`r${(i * 7919) % 3000}`, 7000 + (i % 9) * 111);
     for (const [id, deadline] of [['early', 6999], ['late', 8000], ['later', 9500]] as const) await put(id, deadline);
+    // Between pages, one change, as when the scheduler fires what it listed and new conversations start;
+    // the next page is the first read to meet it. `far` is one not listed yet, `next` the first of those,
+    // `later` the ones in a later second.
+    interface Between {
+      readonly page: number;
+      readonly cursor: DueConversation;
+      readonly next: DueConversation | undefined;
+      readonly far: DueConversation | undefined;
+      readonly later: readonly DueConversation[];
+    }
+    const farMovesToStartOfSecond = async ({ far }: Between) => {
+      if (far) await put(far.conversationId, 7000);
+    };
+    const farMovesToCursorDeadline = async ({ far, cursor }: Between) => {
+      if (far) await put(far.conversationId, cursor.nextDeadline);
+    };
+    const joinsTiedJustAfterCursor = ({ cursor }: Between) => put(`${cursor.conversationId}+`, cursor.nextDeadline);
+    // R sorts before r in code units, not in locale order.
+    const joinsTiedBeforeCursor = ({ page, cursor }: Between) => put(`R${page}`, cursor.nextDeadline);
+    const nextLeavesForLaterSecond = async ({ next }: Between) => {
+      if (next) await put(next.conversationId, 8500);
+    };
+    const cursorMovesOneMsLater = ({ cursor }: Between) => put(cursor.conversationId, cursor.nextDeadline + 1);
+    const cursorLeaves = ({ cursor }: Between) => remove(cursor.conversationId);
+    const nextIsDeleted = async ({ next }: Between) => {
+      if (next) await remove(next.conversationId);
+    };
+    const laterMovesInAfterCursor = async ({ page, later, cursor }: Between) => {
+      const mover = later[page % Math.max(1, later.length)];
+      if (mover) await put(mover.conversationId, Math.min(7999, cursor.nextDeadline + 50));
+    };
+    const changes = [
+      farMovesToStartOfSecond,
+      joinsTiedJustAfterCursor,
+      nextLeavesForLaterSecond,
+      cursorMovesOneMsLater,
+      nextIsDeleted,
+      laterMovesInAfterCursor,
+      farMovesToCursorDeadline,
+      joinsTiedBeforeCursor,
+      nextLeavesForLaterSecond,
+      cursorLeaves,
+      nextIsDeleted,
+      laterMovesInAfterCursor,
+    ];
     for (const before of [7999, 7000 + 4 * 111]) {
       let after: DueConversation | undefined;
       let listed = 0;
@@ -177,8 +222,6 @@ describe('memory store listDue over its deadline index', () => {
         if (expected.length === 0) break;
         listed += expected.length;
         after = expected.at(-1)!;
-        // Between pages, one change, as when the scheduler fires what it listed and new conversations
-        // start; the next page is the first read to meet it.
         const cursor = after;
         const ahead = [...rows].flatMap(([conversationId, row]) =>
           row.deadline !== null && row.deadline >= 7000 && byDue({ conversationId, nextDeadline: row.deadline }, cursor) > 0 ? [{ conversationId, nextDeadline: row.deadline }] : [],
@@ -186,28 +229,7 @@ describe('memory store listDue over its deadline index', () => {
         const next = ahead.reduce<DueConversation | undefined>((first, row) => (first && byDue(first, row) < 0 ? first : row), undefined);
         const far = ahead[(page * 13) % Math.max(1, ahead.length)];
         const later = ahead.filter((row) => row.nextDeadline >= 8000);
-        switch (page % 6) {
-          case 0: // One not listed yet moves within the second: to the cursor's deadline (just after or before it), or to the start.
-            if (far) await put(far.conversationId, page % 12 === 0 ? 7000 : cursor.nextDeadline);
-            break;
-          case 1: // One joins, tied with the cursor: just after it, or before it (R sorts before r in code units, not in locale order).
-            await put(page % 12 === 1 ? `${cursor.conversationId}+` : `R${page}`, cursor.nextDeadline);
-            break;
-          case 2: // The next one leaves for a later second.
-            if (next) await put(next.conversationId, 8500);
-            break;
-          case 3: // The cursor's own row moves 1 ms later, or leaves.
-            await (page % 12 === 3 ? put(cursor.conversationId, cursor.nextDeadline + 1) : remove(cursor.conversationId));
-            break;
-          case 4: // The next one is deleted.
-            if (next) await remove(next.conversationId);
-            break;
-          default: {
-            // One from a later second moves into this one, after the cursor.
-            const mover = later[page % Math.max(1, later.length)];
-            if (mover) await put(mover.conversationId, Math.min(7999, cursor.nextDeadline + 50));
-          }
-        }
+        await changes[page % changes.length]!({ page, cursor, next, far, later });
       }
       expect(listed).toBeGreaterThan(before === 7999 ? 2500 : 1000);
     }
