@@ -52,6 +52,22 @@ describe('delivery failures end in the automation node’s error handling', () =
     });
   }
 
+  it('times out a delivery that never answers at its 10 s ack timeout, earlier than the 15 s step deadline before it', async () => {
+    const node = countingNode(never);
+    const { runtime, clock } = setup({ automationNode: node });
+    await runtime.start('c1', chat());
+    let settled = false;
+    const sent = runtime.send('c1', invoke()).finally(() => {
+      settled = true;
+    });
+    await clock.advance(9_999, settleMicrotasks);
+    expect(settled).toBe(false);
+    await clock.advance(1, settleMicrotasks);
+    expect(settled).toBe(true);
+    expect((await sent).state).toBe('delivering.backoff');
+    expect(node.requests).toHaveLength(1);
+  });
+
   it('fails at once on a non-retryable automation.error from the node', async () => {
     const node = countingNode(() => Promise.resolve({ acknowledged: false }));
     const { runtime } = setup({ automationNode: node });

@@ -25,6 +25,7 @@ import { deepFreeze, freezeValues } from '../deep-freeze.js';
 import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
+import { driveEffects } from './effect-driver.js';
 import { eventFingerprint } from './event-fingerprint.js';
 import { eventIdReusedError, recallEventId, rememberEventId } from './recent-event-ids.js';
 import type { RuntimeLogger } from './runtime-options.js';
@@ -138,55 +139,15 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     );
   };
 
-  /** Waits until an effect XState awaits has been reacted to, one was aborted, or `deadline` passes. */
-  const wake = (effects: readonly Effect[], deadline: number | null): Promise<'effect' | 'deadline'> =>
-    new Promise((resolve) => {
-      let timer: unknown;
-      let woken = false;
-      const wakeFor = (reason: 'effect' | 'deadline'): void => {
-        if (woken) return;
-        woken = true;
-        // Armed exactly when there is a deadline (a host clock's handle may be any value, undefined too).
-        if (deadline !== null) clock.clearTimeout(timer);
-        resolve(reason);
-      };
-      if (deadline !== null) {
-        timer = clock.setTimeout(() => {
-          wakeFor('deadline');
-        }, Math.max(0, deadline - clock.now()));
-      }
-      // Armed first: an effect finished already wakes at once, and clears the timer.
-      const onEffect = (): void => {
-        wakeFor('effect');
-      };
-      for (const effect of effects) effect.whenFinished(onEffect);
+  /** Runs the steps the last event started until none is left (src/runtime/effect-driver.ts). */
+  const drive = (host: ConversationHost, checkpoint: () => Promise<void> | undefined, onWrite: (result: WriteResult) => void): Promise<void> =>
+    driveEffects(host, {
+      clock,
+      checkpoint,
+      run: (effect) => {
+        run(host, effect, onWrite);
+      },
     });
-
-  /**
-   * Runs the steps the last event started until none is left, each write after a checkpoint. A step
-   * that hangs does not hold the conversation past its deadline: the timeout fires here.
-   */
-  const drive = async (host: ConversationHost, checkpoint: () => Promise<void> | undefined, onWrite: (result: WriteResult) => void): Promise<void> => {
-    let firedDeadline: number | null = null;
-    while (host.effects.length > 0) {
-      const fresh = freshEffects(host.effects);
-      if (fresh.write) {
-        // Awaited only when the store answers later: an await of nothing still costs a turn.
-        const saving = checkpoint();
-        if (saving) await saving;
-      }
-      for (const effect of fresh.effects) run(host, effect, onWrite);
-      removeFinished(host.effects);
-      if (host.effects.length === 0) return;
-      const deadline = host.nextDeadlineAt();
-      // A deadline that fired and is still there is one the state does not handle: wait for the step alone.
-      const woke = await wake(host.effects, deadline === firedDeadline ? null : deadline);
-      if (woke === 'deadline' && deadline !== null) {
-        firedDeadline = deadline;
-        host.send({ type: 'clock.tick', at: Math.max(clock.now(), deadline) });
-      }
-    }
-  };
 
   /** Applies the task's event to the host; returns a view instead when there is nothing to apply. */
   const admit = (host: ConversationHost, work: Exclude<ConversationWork, { kind: 'start' }>): ConversationView | undefined => {
@@ -306,22 +267,4 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       }
     },
   };
-}
-
-/** The effects not run yet, and whether one of them is a write (which waits for a checkpoint). */
-function freshEffects(effects: readonly Effect[]): { effects: Effect[]; write: boolean } {
-  const fresh: Effect[] = [];
-  let write = false;
-  for (const effect of effects) {
-    if (effect.status !== 'new' || effect.aborted) continue;
-    fresh.push(effect);
-    write ||= effect.write;
-  }
-  return { effects: fresh, write };
-}
-
-function removeFinished(effects: Effect[]): void {
-  let kept = 0;
-  for (const effect of effects) if (!effect.finished) effects[kept++] = effect;
-  effects.length = kept;
 }

@@ -49,7 +49,8 @@ export interface Effect extends EffectControl {
   settle(outcome: EffectOutcome): void;
   /**
    * Calls `waiter` once the effect is finished (reacted to, or aborted), at once if it is. One
-   * waiter at a time, the runtime's drive loop: a later call replaces an earlier one.
+   * waiter at a time, the runtime's effect driver: a later call replaces an earlier one. A
+   * settlement calls it as soon as the state has reacted; an abort, in a microtask.
    */
   whenFinished(waiter: () => void): void;
 }
@@ -142,7 +143,7 @@ class Invocation implements Effect {
     if (this.xstateSignal || this.abortedDirectly) return;
     this.abortedDirectly = true;
     this.controller?.abort();
-    this.wake();
+    this.wakeLater();
   }
 
   settle(outcome: EffectOutcome): void {
@@ -164,7 +165,7 @@ class Invocation implements Effect {
       // One listener per effect, for its lifetime: an aborted step may never settle.
       this.listeningForAbort = true;
       this.xstateSignal.addEventListener('abort', () => {
-        this.wake();
+        this.wakeLater();
       }, { once: true });
     }
   }
@@ -175,8 +176,17 @@ class Invocation implements Effect {
     this.wake();
   }
 
+  /** Calls the waiter now: a step's settlement has been reacted to, so the state is whole. */
   private wake(): void {
-    this.wakeWaiter?.();
+    const waiter = this.wakeWaiter;
     this.wakeWaiter = undefined;
+    waiter?.();
+  }
+
+  /** Calls the waiter once the current code is done: an abort comes from inside a transition, which must end before the runtime reads the state. */
+  private wakeLater(): void {
+    queueMicrotask(() => {
+      this.wake();
+    });
   }
 }
