@@ -39,6 +39,9 @@ export type ConversationWork =
   /** A deadline came due: a no-op unless the conversation's earliest deadline is at or before `at`. */
   | { readonly kind: 'tick'; readonly at: number };
 
+/** The work `attempt` takes: everything but a start. */
+type EventWork = Exclude<ConversationWork, { kind: 'start' }>;
+
 /** What the processor works with. */
 export interface ProcessorOptions {
   readonly store: ConversationStore;
@@ -55,7 +58,8 @@ export interface ProcessorOptions {
 
 /** Processes one task for one conversation; the caller runs at most one per conversation at a time. */
 export interface ConversationProcessor {
-  process(conversationId: string, work: ConversationWork): Promise<ConversationView>;
+  /** The view after the task: at once when nothing had to wait, else a promise; a failure throws or rejects. */
+  process(conversationId: string, work: ConversationWork): ConversationView | Promise<ConversationView>;
 }
 
 /** A write's outcome, kept until the state it led to is saved, to re-apply after a conflict. */
@@ -150,7 +154,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     });
 
   /** Applies the task's event to the host; returns a view instead when there is nothing to apply. */
-  const admit = (host: ConversationHost, work: Exclude<ConversationWork, { kind: 'start' }>): ConversationView | undefined => {
+  const admit = (host: ConversationHost, work: EventWork): ConversationView | undefined => {
     const snapshot = host.snapshot();
     if (work.kind === 'tick') {
       const next = host.nextDeadlineAt();
@@ -202,69 +206,99 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     return view;
   };
 
-  const start = async (conversationId: string, input: HandoffInput): Promise<ConversationView> => {
-    const host = registry.create(conversationId, input);
-    try {
-      if (host.effects.length > 0) await drive(host, () => commit(host), () => undefined);
-      const saving = commit(host);
-      if (saving) await saving;
-    } catch (error) {
-      host.discard();
-      if (!(error instanceof SaveConflict)) throw error;
-      throw new HandoffError('CONVERSATION_EXISTS', `Conversation "${conversationId}" already exists: send it events, or start another id`);
-    }
-    reportDeadline(host, undefined);
+  /** A task's end: the state saved if it changed, its deadline reported, then its view and the host handed back. */
+  const finish = (host: ConversationHost, tickAt: number | undefined): ConversationView | Promise<ConversationView> => {
+    const saving = host.dirty() ? commit(host) : undefined;
+    if (saving) return saving.then(() => handBack(host, tickAt));
+    return handBack(host, tickAt);
+  };
+
+  const handBack = (host: ConversationHost, tickAt: number | undefined): ConversationView => {
+    reportDeadline(host, tickAt);
     return release(host);
   };
 
-  return {
-    async process(conversationId, work) {
-      if (work.kind === 'start') return start(conversationId, work.input);
-      // What to apply to a fresh host after a conflict: the event itself until a save of this task
-      // won (then the event is stored), afterwards the writes' outcomes since that save.
-      let replay: readonly WriteResult[] | null = null;
-      for (let attempt = 0; ; attempt++) {
-        const acquired = registry.acquire(conversationId, attempt > 0);
-        const host = acquired instanceof Promise ? await acquired : acquired;
-        const sinceSave: WriteResult[] = [];
-        const progress = { saved: false };
-        try {
-          if (replay === null) {
-            const view = admit(host, work);
-            if (view) {
-              registry.release(host);
-              return view;
-            }
-          } else {
-            for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
-          }
-          if (host.effects.length > 0) {
-            const checkpointed = (): void => {
-              progress.saved = true;
-              sinceSave.length = 0;
-            };
-            const checkpoint = (): Promise<void> | undefined => {
-              const saving = commit(host);
-              if (!saving) {
-                checkpointed();
-                return undefined;
-              }
-              return saving.then(checkpointed);
-            };
-            await drive(host, checkpoint, (result) => sinceSave.push(result));
-          }
-          const saving = host.dirty() ? commit(host) : undefined;
-          if (saving) await saving;
-          reportDeadline(host, work.kind === 'tick' ? work.at : undefined);
-          return release(host);
-        } catch (error) {
-          host.discard();
-          if (!(error instanceof SaveConflict)) throw error;
-          if (attempt >= options.maxConflictRetries) throw versionConflictError(conversationId, host.version);
-          if (progress.saved) replay = [...sinceSave];
-          logger?.debug?.('Conflicting save: re-applying on fresh state', { conversationId, attempt: attempt + 1, replaying: replay === null ? 'event' : `${replay.length} step result(s)` });
-        }
+  const start = (conversationId: string, input: HandoffInput): ConversationView | Promise<ConversationView> => {
+    const host = registry.create(conversationId, input);
+    const failed = (error: unknown): never => {
+      host.discard();
+      if (!(error instanceof SaveConflict)) throw error;
+      throw new HandoffError('CONVERSATION_EXISTS', `Conversation "${conversationId}" already exists: send it events, or start another id`);
+    };
+    try {
+      if (host.effects.length > 0) {
+        return drive(host, () => commit(host), () => undefined)
+          .then(() => commit(host))
+          .then(() => handBack(host, undefined), failed);
       }
-    },
+      const saving = commit(host);
+      if (saving) return saving.then(() => handBack(host, undefined), failed);
+    } catch (error) {
+      failed(error);
+    }
+    return handBack(host, undefined);
+  };
+
+  /**
+   * One attempt at an event or a tick; a lost save throws the host away and tries again on fresh
+   * state. `replay`: what to apply to that fresh host, the event itself (`null`) until a save of
+   * this task won (then the event is stored), afterwards the writes' outcomes since that save.
+   */
+  const attempt = (conversationId: string, work: EventWork, attempts: number, replay: readonly WriteResult[] | null): ConversationView | Promise<ConversationView> => {
+    const acquired = registry.acquire(conversationId, attempts > 0);
+    if (acquired instanceof Promise) return acquired.then((host) => attemptOn(host, work, attempts, replay));
+    return attemptOn(acquired, work, attempts, replay);
+  };
+
+  const attemptOn = (host: ConversationHost, work: EventWork, attempts: number, replay: readonly WriteResult[] | null): ConversationView | Promise<ConversationView> => {
+    const sinceSave: WriteResult[] = [];
+    let savedOnce = false;
+    const retry = (error: unknown): ConversationView | Promise<ConversationView> => {
+      host.discard();
+      if (!(error instanceof SaveConflict)) throw error;
+      if (attempts >= options.maxConflictRetries) throw versionConflictError(host.conversationId, host.version);
+      const next = savedOnce ? [...sinceSave] : replay;
+      logger?.debug?.('Conflicting save: re-applying on fresh state', { conversationId: host.conversationId, attempt: attempts + 1, replaying: next === null ? 'event' : `${next.length} step result(s)` });
+      return attempt(host.conversationId, work, attempts + 1, next);
+    };
+    const tickAt = work.kind === 'tick' ? work.at : undefined;
+    try {
+      if (replay === null) {
+        const view = admit(host, work);
+        if (view) {
+          registry.release(host);
+          return view;
+        }
+      } else {
+        for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
+      }
+      if (host.effects.length === 0) {
+        const finished = finish(host, tickAt);
+        return finished instanceof Promise ? finished.catch(retry) : finished;
+      }
+      const checkpointed = (): void => {
+        savedOnce = true;
+        sinceSave.length = 0;
+      };
+      const checkpoint = (): Promise<void> | undefined => {
+        const saving = commit(host);
+        if (!saving) {
+          checkpointed();
+          return undefined;
+        }
+        return saving.then(checkpointed);
+      };
+      return drive(host, checkpoint, (result) => sinceSave.push(result))
+        .then(() => finish(host, tickAt))
+        .catch(retry);
+    } catch (error) {
+      return retry(error);
+    }
+  };
+
+  return {
+    // Synchronous while nothing waits (a host in memory, the memory store, no step to run), as most
+    // events are: an async function would cost each event a promise, and the mailbox two more turns.
+    process: (conversationId, work) => (work.kind === 'start' ? start(conversationId, work.input) : attempt(conversationId, work, 0, null)),
   };
 }

@@ -220,12 +220,13 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
     void tracked.then(() => background.delete(tracked));
   }
 
-  const send = async (conversationId: string, event: RuntimeEventInput): Promise<ConversationView> => {
-    if (closed) throw closedError();
-    checkConversationId(conversationId);
-    const parsed = parseRuntimeEvent(event);
-    return post(conversationId, { kind: 'event', event: parsed.event, id: parsed.id });
-  };
+  const send = (conversationId: string, event: RuntimeEventInput): Promise<ConversationView> =>
+    rejectingThrows(() => {
+      if (closed) throw closedError();
+      checkConversationId(conversationId);
+      const parsed = parseRuntimeEvent(event);
+      return post(conversationId, { kind: 'event', event: parsed.event, id: parsed.id });
+    });
 
   const unsubscribeDesk = desk.subscribe((conversationId, event) => {
     if (!closed) track(send(conversationId, event), `The desk event '${event.type}'`, conversationId);
@@ -245,13 +246,14 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
   return {
     liveAgents: desk,
 
-    async start(conversationId, conversation) {
-      if (closed) throw closedError();
-      checkConversationId(conversationId);
-      const parsed = parseConversation(conversation);
-      const input = { conversation: parsed, settings: config.lifecycle, event: eventFor(parsed), startedAt: clock.now() };
-      return post(conversationId, { kind: 'start', input });
-    },
+    start: (conversationId, conversation) =>
+      rejectingThrows(() => {
+        if (closed) throw closedError();
+        checkConversationId(conversationId);
+        const parsed = parseConversation(conversation);
+        const input = { conversation: parsed, settings: config.lifecycle, event: eventFor(parsed), startedAt: clock.now() };
+        return post(conversationId, { kind: 'start', input });
+      }),
 
     send,
 
@@ -300,4 +302,16 @@ export function createHandoffRuntime(options: HandoffRuntimeOptions): HandoffRun
       return closing;
     },
   };
+}
+
+/**
+ * Runs `task`, a synchronous throw becoming a rejection, as in an async function. Not one: an async
+ * function wraps the promise it returns in another, which costs each `send` two more turns.
+ */
+function rejectingThrows<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }
