@@ -7,6 +7,7 @@ import type { UserMessageOut } from '../src/runtime/notifications.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
+import type { ConversationStore } from '../src/runtime/store/store.js';
 import { errorShape, rejectedHandoffError } from './support/catch-handoff-error.js';
 import { enabledConfigInput } from './support/handoff-config.js';
 import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
@@ -110,6 +111,29 @@ describe('a full lifecycle with the defaults', () => {
     await clock.advance(60_000, () => runtime.idle());
     expect(await runtime.get('c1')).toMatchObject({ state: 'ended', status: 'done', ended: { reason: 'idle', at: T0 + 30 * 60_000 }, aiMayRespond: false });
     expect(types()).toEqual(['ended']);
+  });
+
+  it('does not load a conversation again when a deadline it had before it ended passes', async () => {
+    const memory = createMemoryStore();
+    let loads = 0;
+    const store: ConversationStore = {
+      load: (conversationId) => {
+        loads += 1;
+        return memory.load(conversationId);
+      },
+      save: (conversationId, version, write) => memory.save(conversationId, version, write),
+      listDue: (before, options) => memory.listDue(before, options),
+      delete: (conversationId, version) => memory.delete(conversationId, version),
+      close: () => memory.close(),
+    };
+    // A poll every minute looks two minutes ahead: the queue's 60 s periodic message is held in memory.
+    const { runtime, clock } = runtimeWith({ store, maxLiveActors: 0, deadlines: { pollIntervalMs: 60_000 } });
+    await runtime.start('c1', chat());
+    expect((await runtime.send('c1', invoke())).state).toBe('queued.waiting');
+    expect((await runtime.send('c1', { type: 'user.left', how: 'left' })).state).toBe('ended');
+    loads = 0;
+    await clock.advance(5 * 60_000, () => runtime.idle());
+    expect(loads).toBe(0);
   });
 
   it('gives the same views whether actors stay in memory or are rehydrated for every event', async () => {

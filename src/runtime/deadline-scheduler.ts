@@ -15,7 +15,7 @@ export interface DeadlineScheduler {
   stop(): void;
   /** Resolves once no poll is in flight. */
   settled(): Promise<void>;
-  /** How many deadlines are held in memory. */
+  /** How many deadline entries are held in memory, moved or cleared ones not yet dropped included. */
   readonly size: number;
 }
 
@@ -32,6 +32,8 @@ export interface DeadlineSchedulerOptions {
 }
 
 const pageSize = 500;
+/** How many moved or cleared entries the heap may hold beyond the live ones before it is rebuilt. */
+const compactionSlack = 1024;
 
 /** Creates a scheduler; nothing runs until `start`. */
 export function createDeadlineScheduler(options: DeadlineSchedulerOptions): DeadlineScheduler {
@@ -40,7 +42,8 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   // A binary min-heap as two parallel arrays (deadline, id): 16 bytes an entry, no object per entry.
   const ats: number[] = [];
   const ids: string[] = [];
-  // The last deadline pushed per id, so repeated polls do not pile up copies of one entry.
+  // The deadline noted last per id, the only one of its entries that fires: repeated polls do not
+  // pile up copies of one entry, and a moved or cleared deadline does not tick.
   const pushed = new Map<string, number>();
   let timer: unknown;
   let timerAt = Number.POSITIVE_INFINITY;
@@ -113,19 +116,41 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     const due = new Set<string>();
     while (ats.length > 0 && (ats[0] as number) <= now) {
       const id = ids[0] as string;
-      if (pushed.get(id) === ats[0]) pushed.delete(id);
-      due.add(id);
+      // Only the deadline noted last for a conversation fires: an entry it moved from or cleared
+      // would tick a conversation with nothing due, which costs a load from the store.
+      if (pushed.get(id) === ats[0]) {
+        pushed.delete(id);
+        due.add(id);
+      }
       pop();
     }
-    // Entries are not invalidated when a deadline moves: a tick for a conversation that is not due is a no-op.
     for (const id of due) fire(id, now);
     arm();
   }
 
+  /** Rebuilds the heap from the live entries once moved and cleared deadlines outnumber them. */
+  const compact = (): void => {
+    if (ats.length <= 2 * pushed.size + compactionSlack) return;
+    const live = [...pushed].sort((a, b) => a[1] - b[1]);
+    // A sorted array is a min-heap.
+    ats.length = 0;
+    ids.length = 0;
+    for (const [id, at] of live) {
+      ids.push(id);
+      ats.push(at);
+    }
+  };
+
   const note = (conversationId: string, at: number | null): void => {
-    if (at === null || at > clock.now() + lookahead || pushed.get(conversationId) === at) return;
+    if (pushed.get(conversationId) === at) return;
+    if (at === null || at > clock.now() + lookahead) {
+      // Far or gone: a later poll notes it when it comes near.
+      if (pushed.delete(conversationId)) compact();
+      return;
+    }
     pushed.set(conversationId, at);
     push(conversationId, at);
+    compact();
     arm();
   };
 
