@@ -73,7 +73,7 @@ class SaveConflict extends Error {
   override readonly name = 'SaveConflict';
 }
 
-type Run = (conversationId: string, input: unknown, control: Effect) => Promise<unknown>;
+type Run = (conversationId: string, input: unknown, control: Effect, settle: (outcome: EffectOutcome) => void) => void;
 
 /** Creates the processor. */
 export function createConversationProcessor(options: ProcessorOptions): ConversationProcessor {
@@ -119,28 +119,22 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   const run = (host: ConversationHost, effect: Effect, onWrite: (result: WriteResult) => void): void => {
     effect.status = 'running';
     const finish = (outcome: EffectOutcome): void => {
-      if (host.discarded || isAborted(effect)) return;
+      // Told once; an executor that settles and then throws is heard the first time.
+      if (host.discarded || effect.status === 'settled' || isAborted(effect)) return;
       host.stamp(clock.now());
       // The stamp may have fired the step's own timeout, which aborted the effect.
       if (isAborted(effect)) return;
       if (effect.write) onWrite({ key: effect.key, outcome });
       effect.settle(outcome);
     };
-    let call: Promise<unknown>;
     try {
       // The input shares the conversation's state (payload, transcript, target): the adapter may only read it.
-      call = (executors[effect.name] as Run)(host.conversationId, deepFreeze(effect.input), effect);
+      (executors[effect.name] as Run)(host.conversationId, deepFreeze(effect.input), effect, finish);
     } catch (error) {
-      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      queueMicrotask(() => {
+        finish({ ok: false, error: error instanceof Error ? error : new Error(String(error)) });
+      });
     }
-    call.then(
-      (value: unknown) => {
-        finish({ ok: true, value });
-      },
-      (error: unknown) => {
-        finish({ ok: false, error });
-      },
-    );
   };
 
   /** Runs the steps the last event started until none is left (src/runtime/effect-driver.ts). */

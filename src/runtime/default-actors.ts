@@ -8,7 +8,7 @@ import type { RouteDecision } from '../routing/target-schema.js';
 import type { Router } from '../routing/router.js';
 import { deliveryIdempotencyKey, type AutomationNodeAdapter } from './delivery/automation-node.js';
 import { enqueueIdempotencyKey, stepIdempotencyKey } from './idempotency-keys.js';
-import type { EffectExecutors } from './effects.js';
+import type { EffectExecutors, SettleEffect } from './effects.js';
 import type { LiveAgentDesk, QueuePlacement } from './live-agents/live-agent-desk.js';
 import type { HandOverRequest, RuntimeLogger } from './runtime-options.js';
 
@@ -33,25 +33,30 @@ export function asAdapterError(operation: string, error: unknown): HandoffError 
 }
 
 /**
- * Runs an adapter call and reads its answer with `read`, in one step: a synchronous throw, a
- * rejection and an answer `read` cannot take all reject with a typed error (`asAdapterError`).
- * Not an async function: each step saves the promises an async wrapper and a second `then` cost.
+ * Runs an adapter call and reads its answer with `read`, then settles the step: a synchronous
+ * throw, a rejection and an answer `read` cannot take all fail it with a typed error
+ * (`asAdapterError`). A synchronous throw settles in a later turn, as a rejection would.
  */
-function call<T, R>(operation: string, run: () => T | PromiseLike<T>, read: (answer: T) => R): Promise<R> {
-  const typed = (error: unknown): never => {
-    throw asAdapterError(operation, error);
+function call<T, R>(operation: string, run: () => T | PromiseLike<T>, read: (answer: T) => R, settle: SettleEffect<R>): void {
+  const failed = (error: unknown): void => {
+    settle({ ok: false, error: asAdapterError(operation, error) });
   };
-  const readTyped = (answer: T): R => {
+  const answered = (answer: T): void => {
+    let value: R;
     try {
-      return read(answer);
+      value = read(answer);
     } catch (error) {
-      return typed(error);
+      failed(error);
+      return;
     }
+    settle({ ok: true, value });
   };
   try {
-    return Promise.resolve(run()).then(readTyped, typed);
+    Promise.resolve(run()).then(answered, failed);
   } catch (error) {
-    return Promise.reject(asAdapterError(operation, error));
+    queueMicrotask(() => {
+      failed(error);
+    });
   }
 }
 
@@ -77,13 +82,22 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
     );
 
   return {
-    buildPayload: (_id, input) =>
+    // Its errors are the payload's own (invalid parameters, a processor's failure), not an adapter's.
+    buildPayload: (_id, input, _control, settle) => {
       buildHandoffPayload(config, input.conversation, input.invocation, {
         now: () => new Date(input.firedAt),
         ...(deps.processor ? { processor: deps.processor } : {}),
-      }),
+      }).then(
+        (value) => {
+          settle({ ok: true, value });
+        },
+        (error: unknown) => {
+          settle({ ok: false, error });
+        },
+      );
+    },
 
-    deliverToAutomationNode: (conversationId, input, control) =>
+    deliverToAutomationNode: (conversationId, input, control, settle) => {
       call(
         'Delivery to the automation node',
         () =>
@@ -98,9 +112,11 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
             },
           }),
         (receipt) => ({ acknowledged: receipt.acknowledged }),
-      ),
+        settle,
+      );
+    },
 
-    routeHandoff: (_id, input) =>
+    routeHandoff: (_id, input, _control, settle) => {
       call(
         'Routing',
         () =>
@@ -108,15 +124,19 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
             .route(input.payload)
             .then((decision): RouteResult | Promise<RouteResult> => (deps.explain() ? explained(decision, input.payload) : { decision, explanation: null })),
         asIs,
-      ),
+        settle,
+      );
+    },
 
-    checkBusinessHours: (_id, input) =>
-      call('The business-hours check', () => desk.checkBusinessHours({ params: input.target, at: input.at }), (hours) => ({ open: hours.open })),
+    checkBusinessHours: (_id, input, _control, settle) => {
+      call('The business-hours check', () => desk.checkBusinessHours({ params: input.target, at: input.at }), (hours) => ({ open: hours.open }), settle);
+    },
 
-    checkAgentAvailability: (_id, input) =>
-      call('The agent-availability check', () => desk.checkAvailability({ params: input.target, at: input.at }), (availability) => ({ available: availability.available })),
+    checkAgentAvailability: (_id, input, _control, settle) => {
+      call('The agent-availability check', () => desk.checkAvailability({ params: input.target, at: input.at }), (availability) => ({ available: availability.available }), settle);
+    },
 
-    enqueueForAgent: (conversationId, input) =>
+    enqueueForAgent: (conversationId, input, _control, settle) => {
       call(
         'Queueing for a live agent',
         () =>
@@ -130,11 +150,15 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
             idempotencyKey: enqueueIdempotencyKey(conversationId, input.sequence, input.scope),
           }),
         checkedPlacement,
-      ),
+        settle,
+      );
+    },
 
-    cancelQueue: (conversationId, input) => call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason), asIs),
+    cancelQueue: (conversationId, input, _control, settle) => {
+      call('Leaving the live-agent queue', () => desk.cancel(conversationId, input.reason), asIs, settle);
+    },
 
-    handOverToTarget: (conversationId, input, { signal }) =>
+    handOverToTarget: (conversationId, input, { signal }, settle) => {
       call(
         'The hand-over',
         () =>
@@ -149,7 +173,9 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
             signal,
           }),
         asIs,
-      ),
+        settle,
+      );
+    },
   };
 }
 

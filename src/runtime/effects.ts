@@ -10,9 +10,16 @@ export interface EffectControl {
   readonly signal: AbortSignal;
 }
 
-/** Runs one effect for a conversation; a rejection is the step's failure. */
+/** How an effect's adapter call ended, told once; in a later turn than the call, like a promise's callback. */
+export type SettleEffect<T> = (outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown }) => void;
+
+/**
+ * Runs one effect for a conversation and tells `settle` how it ended (a failure is the step's).
+ * A callback, not a promise: the runtime reacts in the turn the adapter answers, one promise and
+ * one turn sooner per step.
+ */
 export type EffectExecutors = {
-  readonly [K in EffectName]: (conversationId: string, input: HandoffActorTypes[K]['input'], control: EffectControl) => Promise<HandoffActorTypes[K]['output']>;
+  readonly [K in EffectName]: (conversationId: string, input: HandoffActorTypes[K]['input'], control: EffectControl, settle: SettleEffect<HandoffActorTypes[K]['output']>) => void;
 };
 
 /**
