@@ -42,6 +42,23 @@ export type ConversationWork =
 /** The work `attempt` takes: everything but a start. */
 type EventWork = Exclude<ConversationWork, { kind: 'start' }>;
 
+/** An event's id with the fingerprint of the event as the host sent it, before the runtime stamps `at`. */
+interface SentId {
+  readonly id: string;
+  readonly fingerprint: string;
+}
+
+/** A task's work and its event's id, fingerprinted once: every attempt after a conflict compares the same. */
+interface EventTask {
+  readonly work: EventWork;
+  readonly sent: SentId | undefined;
+}
+
+/** Only an event with an id pays for its fingerprint. */
+function sentId(work: EventWork): SentId | undefined {
+  return work.kind === 'event' && work.id !== undefined ? { id: work.id, fingerprint: eventFingerprint(work.event) } : undefined;
+}
+
 /** What the processor works with. */
 export interface ProcessorOptions {
   readonly store: ConversationStore;
@@ -148,7 +165,7 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     });
 
   /** Applies the task's event to the host; returns a view instead when there is nothing to apply. */
-  const admit = (host: ConversationHost, work: EventWork): ConversationView | undefined => {
+  const admit = (host: ConversationHost, work: EventWork, sent: SentId | undefined): ConversationView | undefined => {
     const snapshot = host.snapshot();
     if (work.kind === 'tick') {
       const next = host.nextDeadlineAt();
@@ -159,8 +176,6 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       host.send({ type: 'clock.tick', at: work.at });
       return undefined;
     }
-    // Only an event with an id pays for its fingerprint: the event as the host sent it, before `at` is stamped.
-    const sent = work.id === undefined ? undefined : { id: work.id, fingerprint: eventFingerprint(work.event) };
     if (sent) {
       const use = recallEventId(host.recentEventIds, sent.id, sent.fingerprint);
       if (use === 'redelivery') return conversationView(host.conversationId, host.version, snapshot, true);
@@ -171,7 +186,11 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     // host hears why, as for any event the machine ignores.
     if (snapshot.status !== 'active') return ignoredAfterEnd(host, work.event);
     if (sent) host.recentEventIds = rememberEventId(host.recentEventIds, sent.id, sent.fingerprint, options.recentEventIdLimit);
-    host.send(work.event.at === undefined ? { ...work.event, at: clock.now() } : work.event);
+    // Stamped in place: the event is the runtime's own parse of what the host sent, and a retry after
+    // a conflict keeps this first stamp (its fingerprint was taken before). A copy with a spread cost
+    // a slow clone per event, as events come in many shapes.
+    if (work.event.at === undefined) (work.event as { at?: number }).at = clock.now();
+    host.send(work.event);
     return undefined;
   };
 
@@ -238,13 +257,14 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
    * state. `replay`: what to apply to that fresh host, the event itself (`null`) until a save of
    * this task won (then the event is stored), afterwards the writes' outcomes since that save.
    */
-  const attempt = (conversationId: string, work: EventWork, attempts: number, replay: readonly WriteResult[] | null): ConversationView | Promise<ConversationView> => {
+  const attempt = (conversationId: string, task: EventTask, attempts: number, replay: readonly WriteResult[] | null): ConversationView | Promise<ConversationView> => {
     const acquired = registry.acquire(conversationId, attempts > 0);
-    if (acquired instanceof Promise) return acquired.then((host) => attemptOn(host, work, attempts, replay));
-    return attemptOn(acquired, work, attempts, replay);
+    if (acquired instanceof Promise) return acquired.then((host) => attemptOn(host, task, attempts, replay));
+    return attemptOn(acquired, task, attempts, replay);
   };
 
-  const attemptOn = (host: ConversationHost, work: EventWork, attempts: number, replay: readonly WriteResult[] | null): ConversationView | Promise<ConversationView> => {
+  const attemptOn = (host: ConversationHost, task: EventTask, attempts: number, replay: readonly WriteResult[] | null): ConversationView | Promise<ConversationView> => {
+    const { work } = task;
     const sinceSave: WriteResult[] = [];
     let savedOnce = false;
     const retry = (error: unknown): ConversationView | Promise<ConversationView> => {
@@ -253,12 +273,12 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       if (attempts >= options.maxConflictRetries) throw versionConflictError(host.conversationId, host.version);
       const next = savedOnce ? [...sinceSave] : replay;
       logger?.debug?.('Conflicting save: re-applying on fresh state', { conversationId: host.conversationId, attempt: attempts + 1, replaying: next === null ? 'event' : `${next.length} step result(s)` });
-      return attempt(host.conversationId, work, attempts + 1, next);
+      return attempt(host.conversationId, task, attempts + 1, next);
     };
     const tickAt = work.kind === 'tick' ? work.at : undefined;
     try {
       if (replay === null) {
-        const view = admit(host, work);
+        const view = admit(host, work, task.sent);
         if (view) {
           registry.release(host);
           return view;
@@ -293,6 +313,6 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
   return {
     // Synchronous while nothing waits (a host in memory, the memory store, no step to run), as most
     // events are: an async function would cost each event a promise, and the mailbox two more turns.
-    process: (conversationId, work) => (work.kind === 'start' ? start(conversationId, work.input) : attempt(conversationId, work, 0, null)),
+    process: (conversationId, work) => (work.kind === 'start' ? start(conversationId, work.input) : attempt(conversationId, { work, sent: sentId(work) }, 0, null)),
   };
 }
