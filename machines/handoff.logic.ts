@@ -16,6 +16,7 @@ import type {
   HandoffEvent,
   HandoffInput,
   HandoffOutput,
+  HandoffRecord,
   IgnoredEvent,
   IgnoreReason,
   ReturnToAiReason,
@@ -104,7 +105,10 @@ export function handoffBegun(context: HandoffContext, event: MachineEvent): Part
 export function payloadReceived(context: HandoffContext, payload: HandoffPayload): Partial<HandoffContext> {
   const size = context.settings.session.transcriptExcerptSize;
   const fromPayload = payload.transcript;
-  return { ...patchHandoff(context, { payload }), ...(fromPayload !== undefined ? { transcript: size === 0 ? [] : fromPayload.slice(-size) } : {}) };
+  // Assigned, not spread from a conditional object: V8 copies such spreads on a slow path.
+  const update: { handoff: HandoffRecord; transcript?: HandoffContext['transcript'] } = patchHandoff(context, { payload });
+  if (fromPayload !== undefined) update.transcript = size === 0 ? [] : fromPayload.slice(-size);
+  return update;
 }
 
 /** Delivery starts over: no attempt made yet. */

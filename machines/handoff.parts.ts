@@ -32,11 +32,14 @@ export const failureMessage = say((c) => ({ kind: 'failure', text: c.settings.de
 /** The message to the user when a target fails. */
 export const targetFailedMessage = say((c) => ({ kind: 'targetFailed', text: c.settings.target.onFailure.message }));
 /** The template values of the waiting-experience messages. */
-export const queueValues = (c: HandoffContext): Record<string, string | number> => ({
-  ...(c.queue?.position != null ? { 'queue.position': c.queue.position } : {}),
-  ...(c.queue?.estimatedWaitSeconds != null ? { 'queue.waitTime': c.queue.estimatedWaitSeconds } : {}),
-  'queue.offer': c.settings.agentTransfer.waitingExperience.offer,
-});
+export function queueValues(c: HandoffContext): Record<string, string | number> {
+  // Assigned, not spread from conditional objects: V8 copies such spreads on a slow path.
+  const values: Record<string, string | number> = {};
+  if (c.queue?.position != null) values['queue.position'] = c.queue.position;
+  if (c.queue?.estimatedWaitSeconds != null) values['queue.waitTime'] = c.queue.estimatedWaitSeconds;
+  values['queue.offer'] = c.settings.agentTransfer.waitingExperience.offer;
+  return values;
+}
 
 /** The automation node's error handling: a message to the user, then back to the AI or end. */
 export const errorHandling = (stage: FailureStage, tick = false) =>
@@ -143,8 +146,8 @@ export function positionOf(output: { readonly position?: number; readonly estima
   position?: number;
   estimatedWaitSeconds?: number;
 } {
-  return {
-    ...(output.position !== undefined ? { position: output.position } : {}),
-    ...(output.estimatedWaitSeconds !== undefined ? { estimatedWaitSeconds: output.estimatedWaitSeconds } : {}),
-  };
+  const fields: { position?: number; estimatedWaitSeconds?: number } = {};
+  if (output.position !== undefined) fields.position = output.position;
+  if (output.estimatedWaitSeconds !== undefined) fields.estimatedWaitSeconds = output.estimatedWaitSeconds;
+  return fields;
 }
