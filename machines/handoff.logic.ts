@@ -161,7 +161,8 @@ export function queueEntered(context: HandoffContext, event: MachineEvent): Part
 
 /** The queue position the desk reported when it took the request. */
 export function queuePlaced(context: HandoffContext, output: EnqueueResult): Partial<HandoffContext> {
-  return context.queue ? { queue: { ...context.queue, ...positionOf(output) } } : {};
+  // Object.assign, not a second spread: V8 copies a spread that is not first in a literal on a slow path.
+  return context.queue ? { queue: Object.assign({ ...context.queue }, positionOf(output)) } : {};
 }
 
 /** The agent an `agent.offered` names. */
@@ -190,7 +191,8 @@ export function agentEndRecorded(context: HandoffContext, event: MachineEvent): 
 export function endRecorded(context: HandoffContext, event: MachineEvent, params: { readonly reason: EndReason; readonly detail?: string }): Partial<HandoffContext> {
   const e = event as HandoffEvent;
   const detail = params.detail ?? (e.type === 'user.left' ? e.how : undefined);
-  return { now: eventTime(context, event), ended: { reason: params.reason, at: eventTime(context, event), ...(detail !== undefined ? { detail } : {}) } };
+  const at = eventTime(context, event);
+  return { now: at, ended: detail === undefined ? { reason: params.reason, at } : { reason: params.reason, at, detail } };
 }
 
 /** Why the conversation is back with the AI. */

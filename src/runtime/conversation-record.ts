@@ -62,7 +62,7 @@ const isEmpty = (value: unknown): boolean => typeof value !== 'object' || value 
  * `children`/`historyValue`.
  */
 export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEventIds: RecentEventIds): JsonValue {
-  const { context, children, historyValue, ...rest } = snapshot;
+  const { context, children, historyValue } = snapshot;
   const compact: Record<string, unknown> = {};
   for (const key in context) {
     const value = context[key as keyof HandoffContext];
@@ -70,8 +70,15 @@ export function encodeConversation(snapshot: PersistedHandoffSnapshot, recentEve
   }
   // The routing explanation went out with the 'routed' notification; nothing after routing reads it.
   if (context.handoff?.explanation != null) compact.handoff = { ...context.handoff, explanation: null };
-  const stored = isEmpty(children) ? undefined : withoutExplanations(children);
-  const machine = { ...rest, context: compact, ...(stored ? { children: stored } : {}), ...(isEmpty(historyValue) ? {} : { historyValue }) };
+  // The snapshot's other keys in their order, then these: assigned, as V8 copies an object rest and
+  // conditional spreads on a slow path.
+  const machine: Record<string, unknown> = {};
+  for (const key in snapshot) {
+    if (key !== 'context' && key !== 'children' && key !== 'historyValue') machine[key] = snapshot[key as keyof PersistedHandoffSnapshot];
+  }
+  machine.context = compact;
+  if (!isEmpty(children)) machine.children = withoutExplanations(children);
+  if (!isEmpty(historyValue)) machine.historyValue = historyValue;
   // The snapshot is JSON by construction (the machine's context holds only JSON data).
   const state = { machine: machine as unknown as JsonValue, recentEventIds: [...recentEventIds] };
   return sealSnapshot(state);

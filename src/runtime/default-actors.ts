@@ -84,10 +84,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
   return {
     // Its errors are the payload's own (invalid parameters, a processor's failure), not an adapter's.
     buildPayload: (_id, input, _control, settle) => {
-      buildHandoffPayload(config, input.conversation, input.invocation, {
-        now: () => new Date(input.firedAt),
-        ...(deps.processor ? { processor: deps.processor } : {}),
-      }).then(
+      buildHandoffPayload(config, input.conversation, input.invocation, deps.processor ? { now: () => new Date(input.firedAt), processor: deps.processor } : { now: () => new Date(input.firedAt) }).then(
         (value) => {
           settle({ ok: true, value });
         },
