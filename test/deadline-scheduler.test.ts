@@ -16,11 +16,11 @@ function storeListing(rows: () => readonly DueConversation[]): ConversationStore
   };
 }
 
-function scheduler(options: { pollIntervalMs?: number | null; rows?: () => readonly DueConversation[] } = {}): { clock: TestClock; deadlines: DeadlineScheduler; fired: string[] } {
+function scheduler(options: { pollIntervalMs?: number | null; rows?: () => readonly DueConversation[]; store?: ConversationStore } = {}): { clock: TestClock; deadlines: DeadlineScheduler; fired: string[] } {
   const clock = createTestClock();
   const fired: string[] = [];
   const deadlines = createDeadlineScheduler({
-    store: storeListing(options.rows ?? (() => [])),
+    store: options.store ?? storeListing(options.rows ?? (() => [])),
     clock,
     pollIntervalMs: options.pollIntervalMs === undefined ? 60_000 : options.pollIntervalMs,
     lookaheadMs: 120_000,
@@ -92,5 +92,40 @@ describe('deadline scheduler', () => {
     expect(fired[0]).toBe('c0@50000');
     expect(fired.at(-1)).toBe('c99@50099');
     deadlines.stop();
+  });
+
+  describe('a poll that read the store before a save noted here', () => {
+    /** A store whose `listDue` answers only when the test says, with the rows it read earlier. */
+    const slowPoll = () => {
+      let answer: ((rows: DueConversation[]) => void) | undefined;
+      const store: ConversationStore = {
+        ...storeListing(() => []),
+        listDue: () =>
+          new Promise((resolve) => {
+            answer = resolve;
+          }),
+      };
+      return { store, answer: (rows: DueConversation[]) => answer?.(rows) };
+    };
+
+    it('does not delay the earlier deadline the save noted', async () => {
+      const poll = slowPoll();
+      const { clock, deadlines, fired } = scheduler({ store: poll.store });
+      deadlines.note('c1', T0 + 10_000);
+      poll.answer([{ conversationId: 'c1', nextDeadline: T0 + 100_000 }]);
+      await clock.advance(10_000);
+      expect(fired).toEqual(['c1@10000']);
+      deadlines.stop();
+    });
+
+    it('fires its earlier deadline too, which is early at worst', async () => {
+      const poll = slowPoll();
+      const { clock, deadlines, fired } = scheduler({ store: poll.store });
+      deadlines.note('c1', T0 + 100_000);
+      poll.answer([{ conversationId: 'c1', nextDeadline: T0 + 10_000 }]);
+      await clock.advance(10_000);
+      expect(fired).toEqual(['c1@10000']);
+      deadlines.stop();
+    });
   });
 });

@@ -141,6 +141,14 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     }
   };
 
+  const hold = (conversationId: string, at: number): void => {
+    pushed.set(conversationId, at);
+    push(conversationId, at);
+    compact();
+    arm();
+  };
+
+  /** What this runtime just saved: the conversation's deadline now, which replaces any held before. */
   const note = (conversationId: string, at: number | null): void => {
     if (pushed.get(conversationId) === at) return;
     if (at === null || at > clock.now() + lookahead) {
@@ -148,10 +156,17 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
       if (pushed.delete(conversationId)) compact();
       return;
     }
-    pushed.set(conversationId, at);
-    push(conversationId, at);
-    compact();
-    arm();
+    hold(conversationId, at);
+  };
+
+  /**
+   * What a poll read, which may predate a save this runtime noted while the poll ran: it only adds a
+   * deadline earlier than the one held. Firing early is harmless (the tick finds nothing due and the
+   * runtime notes the deadline again); firing late is not.
+   */
+  const notePolled = (conversationId: string, at: number): void => {
+    const held = pushed.get(conversationId);
+    if (held === undefined || at < held) hold(conversationId, at);
   };
 
   const poll = async (): Promise<void> => {
@@ -159,7 +174,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     let after: DueConversation | undefined;
     for (;;) {
       const page = await store.listDue(before, after ? { limit: pageSize, after } : { limit: pageSize });
-      for (const row of page) note(row.conversationId, row.nextDeadline);
+      for (const row of page) notePolled(row.conversationId, row.nextDeadline);
       if (page.length < pageSize) return;
       after = page[page.length - 1];
     }
