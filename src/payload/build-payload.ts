@@ -66,7 +66,20 @@ export async function buildHandoffPayload(
 ): Promise<HandoffPayload> {
   const convo = parseConversation(conversation);
   assertPrerequisites(config, { channel: convo.channel });
-  const call = parseInvocation(invocation);
+  return payloadFrom(config, convo, parseInvocation(invocation), options);
+}
+
+/**
+ * `buildHandoffPayload` for a conversation and an invocation validated where they entered (the
+ * runtime's, parsed at `start` and from the `handoff.invoke` event): parsing them again would only
+ * copy them. The payload is still checked against its schema.
+ */
+export function buildPayloadFromValidated(config: HandoffConfig, convo: Conversation, call: HandoffInvocation, options: BuildHandoffPayloadOptions): Promise<HandoffPayload> {
+  assertPrerequisites(config, { channel: convo.channel });
+  return payloadFrom(config, convo, call, options);
+}
+
+async function payloadFrom(config: HandoffConfig, convo: Conversation, call: HandoffInvocation, options: BuildHandoffPayloadOptions): Promise<HandoffPayload> {
   const { event } = config;
 
   const llm = validateLlmParameters(event, call.parameters);

@@ -3,7 +3,7 @@
 import { HandoffError, isHandoffError } from '../errors.js';
 import type { RouteResult } from '../../machines/handoff.types.js';
 import type { HandoffConfig } from '../config/config-schema.js';
-import { buildHandoffPayload, type HandoffEventProcessor } from '../payload/build-payload.js';
+import { buildPayloadFromValidated, type HandoffEventProcessor } from '../payload/build-payload.js';
 import type { RouteDecision } from '../routing/target-schema.js';
 import type { Router } from '../routing/router.js';
 import { deliveryIdempotencyKey, type AutomationNodeAdapter } from './delivery/automation-node.js';
@@ -84,7 +84,7 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
   return {
     // Its errors are the payload's own (invalid parameters, a processor's failure), not an adapter's.
     buildPayload: (_id, input, _control, settle) => {
-      buildHandoffPayload(config, input.conversation, input.invocation, deps.processor ? { now: () => new Date(input.firedAt), processor: deps.processor } : { now: () => new Date(input.firedAt) }).then(
+      buildPayloadFromValidated(config, input.conversation, input.invocation, deps.processor ? { now: () => new Date(input.firedAt), processor: deps.processor } : { now: () => new Date(input.firedAt) }).then(
         (value) => {
           settle({ ok: true, value });
         },
