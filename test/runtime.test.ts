@@ -136,6 +136,31 @@ describe('a full lifecycle with the defaults', () => {
     expect(loads).toBe(0);
   });
 
+  it('retries a conflicting save through a store whose promises come from a promise library', async () => {
+    /** A thenable whose `then` gives another, as Bluebird's promises are: not a native Promise. */
+    class LibraryPromise<T> implements PromiseLike<T> {
+      constructor(private readonly inner: Promise<T>) {}
+      then<A = T, B = never>(ok?: ((value: T) => A | PromiseLike<A>) | null, ko?: ((error: unknown) => B | PromiseLike<B>) | null): LibraryPromise<A | B> {
+        return new LibraryPromise(this.inner.then(ok, ko));
+      }
+    }
+    const memory = createMemoryStore();
+    const store = {
+      load: (conversationId: string) => memory.load(conversationId),
+      save: (conversationId: string, version: number, write: Parameters<ConversationStore['save']>[2]) => new LibraryPromise(memory.save(conversationId, version, write)),
+      listDue: (before: number, options: Parameters<ConversationStore['listDue']>[1]) => memory.listDue(before, options),
+      delete: (conversationId: string, version?: number) => memory.delete(conversationId, version),
+      close: () => Promise.resolve(),
+    } as unknown as ConversationStore;
+    const a = runtimeWith({ store }).runtime;
+    const b = runtimeWith({ store }).runtime;
+    await a.start('c1', chat());
+    await b.send('c1', { type: 'user.message', text: 'one' });
+    await a.send('c1', { type: 'user.message', text: 'two' });
+    // b's conversation in memory is a version behind: its save conflicts, and it applies the event again on fresh state.
+    expect(await b.send('c1', { type: 'user.message', text: 'three' })).toMatchObject({ version: 4, state: 'aiHandling' });
+  });
+
   it('gives the same views whether actors stay in memory or are rehydrated for every event', async () => {
     const script = async (runtime: HandoffRuntime) => {
       const views = [await runtime.start('c1', chat())];

@@ -116,7 +116,9 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     freezeValues(persisted.context);
     deepFreeze(persisted.value);
     deepFreeze(persisted.children);
-    return store.save(host.conversationId, host.version, { snapshot: encode(), nextDeadline: next }).then((result) => {
+    // A native promise whatever the store returns (a promise library's thenable, say): the processor
+    // tells a pending answer from a finished one with instanceof.
+    return Promise.resolve(store.save(host.conversationId, host.version, { snapshot: encode(), nextDeadline: next })).then((result) => {
       saved(host, snapshot, result);
     });
   };
