@@ -1,4 +1,5 @@
 // The runtime end to end with its defaults, and its edges: typed errors, redelivery, notifications.
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHandoffConfig } from '../src/config/load-config.js';
 import type { SimulatedDesk } from '../src/runtime/live-agents/simulated-desk-options.js';
@@ -9,6 +10,7 @@ import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
 import type { ConversationStore } from '../src/runtime/store/store.js';
 import { errorShape, rejectedHandoffError } from './support/catch-handoff-error.js';
+import { projectRoot } from './support/built-cli.js';
 import { enabledConfigInput } from './support/handoff-config.js';
 import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
 
@@ -134,6 +136,24 @@ describe('a full lifecycle with the defaults', () => {
     loads = 0;
     await clock.advance(5 * 60_000, () => runtime.idle());
     expect(loads).toBe(0);
+  });
+
+  it('reports a failed send nobody awaits as an unhandled rejection, as any promise would', () => {
+    const script = `
+      import { createHandoffRuntime, defaultHandoffConfig, loadConnectionRules } from './dist/src/index.js';
+      const reported = [];
+      process.on('unhandledRejection', (error) => reported.push(error.code));
+      const runtime = createHandoffRuntime({ config: defaultHandoffConfig(), rules: loadConnectionRules({ rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } }) });
+      void runtime.send('nobody', { type: 'user.message', text: 'hi' });
+      void runtime.send('nobody', { type: 'no.such.event' });
+      setTimeout(async () => {
+        await runtime.close();
+        console.log(JSON.stringify(reported.sort()));
+      }, 100);
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: projectRoot, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(['INVALID_EVENT', 'UNKNOWN_CONVERSATION']);
   });
 
   it('retries a conflicting save through a store whose promises come from a promise library', async () => {

@@ -66,7 +66,9 @@ export function createMailbox(): Mailbox {
       };
       // The next task waits for this one to settle either way; a failure stays with its own caller.
       current.tail = result.then(settle, settle);
-      return result;
+      // A promise of its own for the caller: `result` has the handler above, so a failure nobody
+      // awaits would vanish instead of being reported as an unhandled rejection.
+      return result.then();
     },
 
     pending(key: string): number {
