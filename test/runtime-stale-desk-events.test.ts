@@ -3,10 +3,9 @@
 // being taken for the next handoff's.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveAgentDesk, LiveAgentEvent, LiveAgentListener } from '../src/runtime/live-agents/live-agent-desk.js';
-import { createSimulatedDesk } from '../src/runtime/live-agents/simulated-desk.js';
 import type { SimulatedDesk } from '../src/runtime/live-agents/simulated-desk-options.js';
-import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
-import { chat, config, createTestClock, generalQueueRules, invoke, recorder } from './runtime/support.js';
+import type { HandoffRuntime } from '../src/runtime/runtime.js';
+import { chat, invoke, manualDeskRuntime } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
 afterEach(async () => {
@@ -27,7 +26,10 @@ function lateDesk(desk: SimulatedDesk): { readonly desk: LiveAgentDesk; hold(): 
       ...desk,
       subscribe(listener) {
         listeners.push(listener);
-        return () => listeners.splice(listeners.indexOf(listener), 1);
+        return () => {
+          const at = listeners.indexOf(listener);
+          if (at >= 0) listeners.splice(at, 1);
+        };
       },
     },
     hold: () => (holding = true),
@@ -40,12 +42,12 @@ function lateDesk(desk: SimulatedDesk): { readonly desk: LiveAgentDesk; hold(): 
 
 describe.each([true, false])('a late desk event, directPath %s', (directPath) => {
   function runtimeWithLateDesk() {
-    const clock = createTestClock();
-    const simulated = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual', clock });
-    const late = lateDesk(simulated);
-    const runtime = createHandoffRuntime({ config: config(), rules: generalQueueRules, clock, liveAgents: late.desk, directPath });
-    runtimes.push(runtime);
-    return { runtime, simulated, late, ...recorder(runtime) };
+    let late!: ReturnType<typeof lateDesk>;
+    const { runtime, desk, notifications } = manualDeskRuntime(runtimes, { directPath }, (simulated) => {
+      late = lateDesk(simulated);
+      return late.desk;
+    });
+    return { runtime, simulated: desk, late, notifications };
   }
 
   it('ignores the offer of a handoff the user cancelled when it arrives after they asked again, and takes the new handoff’s own offer', async () => {

@@ -9,6 +9,7 @@ import type { AutomationNodeAdapter, DeliveryRequest } from '../../src/runtime/d
 import type { LiveAgentDesk, LiveAgentListener } from '../../src/runtime/live-agents/live-agent-desk.js';
 import type { HandoffNotification, UserMessageOut } from '../../src/runtime/notifications.js';
 import { createSimulatedDesk } from '../../src/runtime/live-agents/simulated-desk.js';
+import type { SimulatedDesk } from '../../src/runtime/live-agents/simulated-desk-options.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../../src/runtime/store/memory-store.js';
@@ -211,22 +212,24 @@ export function describeMessage(message: UserMessageOut): string {
 export const generalQueueRules = loadConnectionRules({ rules: [], default: { type: 'agentTransfer', params: { queue: 'general' } } });
 
 /**
- * A runtime on a test clock and a memory store, with a simulated desk whose one agent (`ana`) acts
- * only when told, and the errors it logs; added to `runtimes` so the test file closes it.
+ * A runtime on a test clock and a memory store, with a simulated desk on the same clock whose one
+ * agent (`ana`) acts only when told (`desk`; `connect` may put something between it and the
+ * runtime), and the errors it logs; added to `runtimes` so the test file closes it.
  */
-export function manualDeskRuntime(runtimes: HandoffRuntime[], options: Partial<HandoffRuntimeOptions> = {}) {
+export function manualDeskRuntime(runtimes: HandoffRuntime[], options: Partial<HandoffRuntimeOptions> = {}, connect: (desk: SimulatedDesk) => LiveAgentDesk = (desk) => desk) {
   const clock = createTestClock();
   const store = createMemoryStore();
+  const desk = createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual', clock });
   const logged: { message: string; code: unknown }[] = [];
   const runtime = createHandoffRuntime({
     config: config(),
     rules: generalQueueRules,
     clock,
     store,
-    liveAgents: createSimulatedDesk({ agents: [{ id: 'ana' }], offerAcceptance: 'manual' }),
+    liveAgents: connect(desk),
     logger: { error: (message, fields) => logged.push({ message, code: fields.code }) },
     ...options,
   });
   runtimes.push(runtime);
-  return { runtime, clock, store, logged, ...recorder(runtime) };
+  return { runtime, clock, store, desk, logged, ...recorder(runtime) };
 }
