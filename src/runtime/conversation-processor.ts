@@ -22,7 +22,7 @@ import type { RuntimeClock } from './clock.js';
 import { encodeConversation } from './conversation-record.js';
 import { conversationView, type ConversationView } from './conversation-view.js';
 import { deepFreeze, freezeValues } from '../deep-freeze.js';
-import { isAborted, type Effect, type EffectExecutors, type EffectOutcome } from './effects.js';
+import { isAborted, type Effect, type EffectExecutors, type EffectOutcome, type SettleEffect } from './effects.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Outbox } from './outbox.js';
 import { driveEffects } from './effect-driver.js';
@@ -90,7 +90,7 @@ class SaveConflict extends Error {
   override readonly name = 'SaveConflict';
 }
 
-type Run = (conversationId: string, input: unknown, control: Effect, settle: (outcome: EffectOutcome) => void) => void;
+type Run = (conversationId: string, input: unknown, control: Effect, settle: SettleEffect) => void;
 
 /** Creates the processor. */
 export function createConversationProcessor(options: ProcessorOptions): ConversationProcessor {
@@ -221,11 +221,27 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
     return view;
   };
 
-  /** A task's end: the state saved if it changed, its deadline reported, then its view and the host handed back. */
-  const finish = (host: ConversationHost, tickAt: number | undefined): ConversationView | Promise<ConversationView> => {
+  /** A task's end: the state saved if it changed (a new conversation's always is), its deadline reported, then its view and the host handed back. */
+  const complete = (host: ConversationHost, tickAt: number | undefined): ConversationView | Promise<ConversationView> => {
     const saving = host.dirty() ? commit(host) : undefined;
     if (saving) return saving.then(() => handBack(host, tickAt));
     return handBack(host, tickAt);
+  };
+
+  /** Runs the steps the task started, if any, then completes it; a failure, thrown or rejected, goes to `failed`. */
+  const runToEnd = (
+    host: ConversationHost,
+    tickAt: number | undefined,
+    steps: () => Promise<void>,
+    failed: (error: unknown) => ConversationView | Promise<ConversationView>,
+  ): ConversationView | Promise<ConversationView> => {
+    try {
+      if (host.effects.length > 0) return steps().then(() => complete(host, tickAt)).catch(failed);
+      const completed = complete(host, tickAt);
+      return completed instanceof Promise ? completed.catch(failed) : completed;
+    } catch (error) {
+      return failed(error);
+    }
   };
 
   const handBack = (host: ConversationHost, tickAt: number | undefined): ConversationView => {
@@ -235,23 +251,11 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
 
   const start = (conversationId: string, input: HandoffInput): ConversationView | Promise<ConversationView> => {
     const host = registry.create(conversationId, input);
-    const failed = (error: unknown): never => {
+    return runToEnd(host, undefined, () => drive(host, () => commit(host), () => undefined), (error) => {
       host.discard();
       if (!(error instanceof SaveConflict)) throw error;
       throw new HandoffError('CONVERSATION_EXISTS', `Conversation "${conversationId}" already exists: send it events, or start another id`);
-    };
-    try {
-      if (host.effects.length > 0) {
-        return drive(host, () => commit(host), () => undefined)
-          .then(() => commit(host))
-          .then(() => handBack(host, undefined), failed);
-      }
-      const saving = commit(host);
-      if (saving) return saving.then(() => handBack(host, undefined), failed);
-    } catch (error) {
-      failed(error);
-    }
-    return handBack(host, undefined);
+    });
   };
 
   /**
@@ -277,39 +281,28 @@ export function createConversationProcessor(options: ProcessorOptions): Conversa
       logger?.debug?.('Conflicting save: re-applying on fresh state', { conversationId: host.conversationId, attempt: attempts + 1, replaying: next === null ? 'event' : `${next.length} step result(s)` });
       return attempt(host.conversationId, task, attempts + 1, next);
     };
-    const tickAt = work.kind === 'tick' ? work.at : undefined;
+    let answered: ConversationView | undefined;
     try {
-      if (replay === null) {
-        const view = admit(host, work, task.sent);
-        if (view) {
-          registry.release(host);
-          return view;
-        }
-      } else {
-        for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
-      }
-      if (host.effects.length === 0) {
-        const finished = finish(host, tickAt);
-        return finished instanceof Promise ? finished.catch(retry) : finished;
-      }
-      const checkpointed = (): void => {
-        savedOnce = true;
-        sinceSave.length = 0;
-      };
-      const checkpoint = (): Promise<void> | undefined => {
-        const saving = commit(host);
-        if (!saving) {
-          checkpointed();
-          return undefined;
-        }
-        return saving.then(checkpointed);
-      };
-      return drive(host, checkpoint, (result) => sinceSave.push(result))
-        .then(() => finish(host, tickAt))
-        .catch(retry);
+      if (replay === null) answered = admit(host, work, task.sent);
+      else for (const result of replay) host.settleOrphan(result.key, result.outcome, clock.now());
+      if (answered) registry.release(host);
     } catch (error) {
       return retry(error);
     }
+    if (answered) return answered;
+    const checkpointed = (): void => {
+      savedOnce = true;
+      sinceSave.length = 0;
+    };
+    const checkpoint = (): Promise<void> | undefined => {
+      const saving = commit(host);
+      if (!saving) {
+        checkpointed();
+        return undefined;
+      }
+      return saving.then(checkpointed);
+    };
+    return runToEnd(host, work.kind === 'tick' ? work.at : undefined, () => drive(host, checkpoint, (result) => sinceSave.push(result)), retry);
   };
 
   return {

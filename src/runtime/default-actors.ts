@@ -60,6 +60,18 @@ function call<T, R>(operation: string, run: () => T | PromiseLike<T>, read: (ans
   }
 }
 
+/** Settles a step with how `promise` ends. */
+function settleFrom<T>(promise: Promise<T>, settle: SettleEffect<T>): void {
+  promise.then(
+    (value) => {
+      settle({ ok: true, value });
+    },
+    (error: unknown) => {
+      settle({ ok: false, error });
+    },
+  );
+}
+
 /** The answer as it is, for steps that hand the adapter's answer on unread. */
 const asIs = <T>(answer: T): T => answer;
 
@@ -84,14 +96,8 @@ export function createEffectExecutors(deps: EffectDependencies): EffectExecutors
   return {
     // Its errors are the payload's own (invalid parameters, a processor's failure), not an adapter's.
     buildPayload: (_id, input, _control, settle) => {
-      buildPayloadFromValidated(config, input.conversation, input.invocation, deps.processor ? { now: () => new Date(input.firedAt), processor: deps.processor } : { now: () => new Date(input.firedAt) }).then(
-        (value) => {
-          settle({ ok: true, value });
-        },
-        (error: unknown) => {
-          settle({ ok: false, error });
-        },
-      );
+      const now = () => new Date(input.firedAt);
+      settleFrom(buildPayloadFromValidated(config, input.conversation, input.invocation, deps.processor ? { now, processor: deps.processor } : { now }), settle);
     },
 
     deliverToAutomationNode: (conversationId, input, control, settle) => {

@@ -10,8 +10,8 @@ export interface EffectControl {
   readonly signal: AbortSignal;
 }
 
-/** How an effect's adapter call ended, told once; in a later turn than the call, like a promise's callback. */
-export type SettleEffect<T> = (outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown }) => void;
+/** Tells how an effect's adapter call ended, once; in a later turn than the call, like a promise's callback. */
+export type SettleEffect<T = unknown> = (outcome: EffectOutcome<T>) => void;
 
 /**
  * Runs one effect for a conversation and tells `settle` how it ended (a failure is the step's).
@@ -30,7 +30,7 @@ export type EffectExecutors = {
 export const writeEffects: ReadonlySet<EffectName> = new Set<EffectName>(['deliverToAutomationNode', 'enqueueForAgent', 'cancelQueue', 'handOverToTarget']);
 
 /** How an effect settled. */
-export type EffectOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+export type EffectOutcome<T = unknown> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 /** One invocation of a provided actor, waiting for the runtime to run or settle it. */
 export interface Effect extends EffectControl {
