@@ -1,6 +1,6 @@
 // The runtime's one deadline timer: a conversation is ticked at the deadline it has now, never at one
 // it moved from or cleared (each tick loads the conversation), and moved entries do not pile up.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadlineScheduler, type DeadlineScheduler } from '../src/runtime/deadline-scheduler.js';
 import type { ConversationStore, DueConversation } from '../src/runtime/store/store.js';
 import { createTestClock, T0, type TestClock } from './runtime/support.js';
@@ -16,6 +16,11 @@ function storeListing(rows: () => readonly DueConversation[]): ConversationStore
   };
 }
 
+const started: DeadlineScheduler[] = [];
+afterEach(() => {
+  for (const deadlines of started.splice(0)) deadlines.stop();
+});
+
 function scheduler(options: { pollIntervalMs?: number | null; rows?: () => readonly DueConversation[]; store?: ConversationStore } = {}): { clock: TestClock; deadlines: DeadlineScheduler; fired: string[] } {
   const clock = createTestClock();
   const fired: string[] = [];
@@ -28,6 +33,7 @@ function scheduler(options: { pollIntervalMs?: number | null; rows?: () => reado
     logger: undefined,
   });
   deadlines.start();
+  started.push(deadlines);
   return { clock, deadlines, fired };
 }
 
@@ -40,7 +46,6 @@ describe('deadline scheduler', () => {
     expect(fired).toEqual([]);
     await clock.advance(50_000);
     expect(fired).toEqual(['c1@10000']);
-    deadlines.stop();
   });
 
   it('fires a moved deadline only at its new time, earlier or later', async () => {
@@ -51,7 +56,6 @@ describe('deadline scheduler', () => {
     deadlines.note('earlier', T0 + 20_000);
     await clock.advance(60_000);
     expect(fired).toEqual(['earlier@20000', 'later@30000']);
-    deadlines.stop();
   });
 
   it('does not fire a cleared deadline, nor one moved past the lookahead, until a poll finds it near', async () => {
@@ -67,7 +71,6 @@ describe('deadline scheduler', () => {
     // The poll at 480 s lists it (the store still does later, as nothing here processes the tick).
     await clock.advance(1);
     expect(fired).toEqual(['far@500000']);
-    deadlines.stop();
   });
 
   it('fires once a deadline cleared and noted again, though both entries are held', async () => {
@@ -77,7 +80,6 @@ describe('deadline scheduler', () => {
     deadlines.note('c1', T0 + 10_000);
     await clock.advance(20_000);
     expect(fired).toEqual(['c1@10000']);
-    deadlines.stop();
   });
 
   it('holds a bounded number of entries however often deadlines move, and still fires the live ones', async () => {
@@ -91,7 +93,6 @@ describe('deadline scheduler', () => {
     expect(fired).toHaveLength(100);
     expect(fired[0]).toBe('c0@50000');
     expect(fired.at(-1)).toBe('c99@50099');
-    deadlines.stop();
   });
 
   describe('a poll that read the store before a save noted here', () => {
@@ -115,8 +116,7 @@ describe('deadline scheduler', () => {
       poll.answer([{ conversationId: 'c1', nextDeadline: T0 + 100_000 }]);
       await clock.advance(10_000);
       expect(fired).toEqual(['c1@10000']);
-      deadlines.stop();
-    });
+      });
 
     it('fires its earlier deadline too, which is early at worst', async () => {
       const poll = slowPoll();
@@ -125,7 +125,6 @@ describe('deadline scheduler', () => {
       poll.answer([{ conversationId: 'c1', nextDeadline: T0 + 10_000 }]);
       await clock.advance(10_000);
       expect(fired).toEqual(['c1@10000']);
-      deadlines.stop();
-    });
+      });
   });
 });

@@ -42,9 +42,9 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   // A binary min-heap as two parallel arrays (deadline, id): 16 bytes an entry, no object per entry.
   const ats: number[] = [];
   const ids: string[] = [];
-  // The deadline noted last per id, the only one of its entries that fires: repeated polls do not
-  // pile up copies of one entry, and a moved or cleared deadline does not tick.
-  const pushed = new Map<string, number>();
+  // The one deadline held per id (the last a save here noted, or an earlier one a poll found), the
+  // only one of its entries that fires: polls pile up no copies, and a moved or cleared one never ticks.
+  const held = new Map<string, number>();
   let timer: unknown;
   let timerAt = Number.POSITIVE_INFINITY;
   // Bumped whenever the timer is re-armed or fires, so a superseded immediate firing does nothing.
@@ -113,14 +113,15 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     timer = undefined;
     timerAt = Number.POSITIVE_INFINITY;
     const now = clock.now();
-    const due = new Set<string>();
+    // Each conversation at most once: its held deadline is forgotten as it fires.
+    const due: string[] = [];
     while (ats.length > 0 && (ats[0] as number) <= now) {
       const id = ids[0] as string;
-      // Only the deadline noted last for a conversation fires: an entry it moved from or cleared
-      // would tick a conversation with nothing due, which costs a load from the store.
-      if (pushed.get(id) === ats[0]) {
-        pushed.delete(id);
-        due.add(id);
+      // Only the deadline held for a conversation fires: an entry it moved from or cleared would
+      // tick a conversation with nothing due, which costs a load from the store.
+      if (held.get(id) === ats[0]) {
+        held.delete(id);
+        due.push(id);
       }
       pop();
     }
@@ -130,8 +131,8 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
 
   /** Rebuilds the heap from the live entries once moved and cleared deadlines outnumber them. */
   const compact = (): void => {
-    if (ats.length <= 2 * pushed.size + compactionSlack) return;
-    const live = [...pushed].sort((a, b) => a[1] - b[1]);
+    if (ats.length <= 2 * held.size + compactionSlack) return;
+    const live = [...held].sort((a, b) => a[1] - b[1]);
     // A sorted array is a min-heap.
     ats.length = 0;
     ids.length = 0;
@@ -142,7 +143,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   };
 
   const hold = (conversationId: string, at: number): void => {
-    pushed.set(conversationId, at);
+    held.set(conversationId, at);
     push(conversationId, at);
     compact();
     arm();
@@ -150,10 +151,10 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
 
   /** What this runtime just saved: the conversation's deadline now, which replaces any held before. */
   const note = (conversationId: string, at: number | null): void => {
-    if (pushed.get(conversationId) === at) return;
+    if (held.get(conversationId) === at) return;
     if (at === null || at > clock.now() + lookahead) {
       // Far or gone: a later poll notes it when it comes near.
-      if (pushed.delete(conversationId)) compact();
+      if (held.delete(conversationId)) compact();
       return;
     }
     hold(conversationId, at);
@@ -165,8 +166,8 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
    * runtime notes the deadline again); firing late is not.
    */
   const notePolled = (conversationId: string, at: number): void => {
-    const held = pushed.get(conversationId);
-    if (held === undefined || at < held) hold(conversationId, at);
+    const holding = held.get(conversationId);
+    if (holding === undefined || at < holding) hold(conversationId, at);
   };
 
   const poll = async (): Promise<void> => {

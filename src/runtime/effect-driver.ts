@@ -40,10 +40,6 @@ class EffectDriver {
   // most steps finish long before any deadline, so most never touch a timer.
   private timer: unknown;
   private armedFor: number | null = null;
-  /** Given to every effect waited for; a stale call (the drive is over) does nothing. */
-  private readonly wake = (): void => {
-    this.advance();
-  };
 
   constructor(
     private readonly host: ConversationHost,
@@ -52,8 +48,11 @@ class EffectDriver {
     private readonly reject: (error: unknown) => void,
   ) {}
 
-  /** Runs what can run now, then waits for a step or the deadline; an error ends the drive. */
-  advance(): void {
+  /**
+   * Runs what can run now, then waits for a step or the deadline; an error ends the drive. Given to
+   * every effect waited for, so a field: a stale call (the drive is over) does nothing.
+   */
+  readonly advance = (): void => {
     if (this.over || this.saving) return;
     if (this.busy) {
       this.again = true;
@@ -70,7 +69,7 @@ class EffectDriver {
     } finally {
       this.busy = false;
     }
-  }
+  };
 
   /** Whether a wake-up during the last pass asked for another, and the drive can take it. */
   private passAgain(): boolean {
@@ -99,7 +98,7 @@ class EffectDriver {
     const deadline = host.nextDeadlineAt();
     this.armFor(deadline === this.firedDeadline ? null : deadline);
     // Registered last: an effect finished already calls back at once, which asks for another pass.
-    for (const effect of host.effects) effect.whenFinished(this.wake);
+    for (const effect of host.effects) effect.whenFinished(this.advance);
   }
 
   /** Saves before `fresh` runs; true when the save is pending, and `fresh` runs once it is done. */
@@ -162,17 +161,19 @@ class EffectDriver {
   }
 
   private end(): void {
-    if (this.over) return;
-    this.over = true;
-    this.disarm();
-    this.resolve();
+    if (this.stop()) this.resolve();
   }
 
   private fail(error: unknown): void {
-    if (this.over) return;
+    if (this.stop()) this.reject(error);
+  }
+
+  /** Ends the drive; false when it was over already. */
+  private stop(): boolean {
+    if (this.over) return false;
     this.over = true;
     this.disarm();
-    this.reject(error);
+    return true;
   }
 }
 
