@@ -8,7 +8,7 @@ import { deferredSaveOf } from '../src/runtime/store/deferred-save.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
 import type { ConversationStore } from '../src/runtime/store/store.js';
 import { errorShape, rejectedHandoffError } from './support/catch-handoff-error.js';
-import { chat, manualDeskRuntime, T0 } from './runtime/support.js';
+import { chat, forwardingStore, manualDeskRuntime, T0 } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
 afterEach(async () => {
@@ -19,16 +19,12 @@ afterEach(async () => {
 function recordingStore() {
   const store = createMemoryStore();
   const deletes: [string, number | undefined][] = [];
-  const recording: ConversationStore = {
-    load: (id) => store.load(id),
-    save: (id, version, write) => store.save(id, version, write),
-    listDue: (before, options) => store.listDue(before, options),
+  const recording = forwardingStore(store, {
     delete: (id, expectedVersion) => {
       deletes.push([id, expectedVersion]);
       return store.delete(id, expectedVersion);
     },
-    close: () => store.close(),
-  };
+  });
   return { memory: store, store: recording, deletes };
 }
 

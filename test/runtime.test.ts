@@ -8,11 +8,11 @@ import type { UserMessageOut } from '../src/runtime/notifications.js';
 import { createHandoffRuntime, type HandoffRuntime } from '../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../src/runtime/store/memory-store.js';
-import type { ConversationStore } from '../src/runtime/store/store.js';
+import type { ConversationStore, ConversationWrite } from '../src/runtime/store/store.js';
 import { errorShape, rejectedHandoffError } from './support/catch-handoff-error.js';
 import { projectRoot } from './support/built-cli.js';
 import { enabledConfigInput } from './support/handoff-config.js';
-import { chat, config, countingNode, createTestClock, defaultRules, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
+import { chat, config, countingNode, createTestClock, defaultRules, forwardingStore, invoke, messagesOf, recorder, T0 } from './runtime/support.js';
 
 const runtimes: HandoffRuntime[] = [];
 const nested = (depth: number): unknown => {
@@ -118,16 +118,12 @@ describe('a full lifecycle with the defaults', () => {
   it('does not load a conversation again when a deadline it had before it ended passes', async () => {
     const memory = createMemoryStore();
     let loads = 0;
-    const store: ConversationStore = {
+    const store = forwardingStore(memory, {
       load: (conversationId) => {
         loads += 1;
         return memory.load(conversationId);
       },
-      save: (conversationId, version, write) => memory.save(conversationId, version, write),
-      listDue: (before, options) => memory.listDue(before, options),
-      delete: (conversationId, version) => memory.delete(conversationId, version),
-      close: () => memory.close(),
-    };
+    });
     // A poll every minute looks two minutes ahead: the queue's 60 s periodic message is held in memory.
     const { runtime, clock } = runtimeWith({ store, maxLiveActors: 0, deadlines: { pollIntervalMs: 60_000 } });
     await runtime.start('c1', chat());
@@ -165,13 +161,8 @@ describe('a full lifecycle with the defaults', () => {
       }
     }
     const memory = createMemoryStore();
-    const store = {
-      load: (conversationId: string) => memory.load(conversationId),
-      save: (conversationId: string, version: number, write: Parameters<ConversationStore['save']>[2]) => new LibraryPromise(memory.save(conversationId, version, write)),
-      listDue: (before: number, options: Parameters<ConversationStore['listDue']>[1]) => memory.listDue(before, options),
-      delete: (conversationId: string, version?: number) => memory.delete(conversationId, version),
-      close: () => Promise.resolve(),
-    } as unknown as ConversationStore;
+    const libraryPromiseSave = (conversationId: string, version: number, write: ConversationWrite) => new LibraryPromise(memory.save(conversationId, version, write));
+    const store = forwardingStore(memory, { save: libraryPromiseSave as unknown as ConversationStore['save'] });
     const a = runtimeWith({ store }).runtime;
     const b = runtimeWith({ store }).runtime;
     await a.start('c1', chat());

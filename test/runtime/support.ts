@@ -13,6 +13,7 @@ import type { SimulatedDesk } from '../../src/runtime/live-agents/simulated-desk
 import { createHandoffRuntime, type HandoffRuntime } from '../../src/runtime/runtime.js';
 import type { HandoffRuntimeOptions } from '../../src/runtime/runtime-options.js';
 import { createMemoryStore } from '../../src/runtime/store/memory-store.js';
+import type { ConversationStore } from '../../src/runtime/store/store.js';
 import { loadConnectionRules } from '../../src/rules/load-rules.js';
 import type { ConnectionRules } from '../../src/rules/rule-schema.js';
 
@@ -232,4 +233,19 @@ export function manualDeskRuntime(runtimes: HandoffRuntime[], options: Partial<H
   });
   runtimes.push(runtime);
   return { runtime, clock, store, desk, logged, ...recorder(runtime) };
+}
+
+/**
+ * A store that hands every call on to `inner`, but for the calls `change` replaces. A separate
+ * object, so the runtime saves to it through `save` even when `inner` is a memory store.
+ */
+export function forwardingStore(inner: ConversationStore, change: Partial<ConversationStore> = {}): ConversationStore {
+  return {
+    load: (conversationId) => inner.load(conversationId),
+    save: (conversationId, version, write) => inner.save(conversationId, version, write),
+    listDue: (before, options) => inner.listDue(before, options),
+    delete: (conversationId, expectedVersion) => inner.delete(conversationId, expectedVersion),
+    close: () => inner.close(),
+    ...change,
+  };
 }
