@@ -154,71 +154,17 @@ class AutomationFails extends HostEvent {
     return { type: 'automation.error', message: 'busy', retryable: this.retryable } as const;
   }
 }
-class AgentOffered extends HostEvent {
+/** One of the desk's events, naming its handoff with `sequence` when the desk sends one. */
+type DeskEvent = Extract<HandoffEvent, { type: 'agent.offered' | 'agent.accepted' | 'agent.rejected' | 'agent.message' | 'agent.ended' | 'queue.update' }>;
+class DeskSends extends HostEvent {
   constructor(
-    private readonly agentId: string,
+    private readonly sent: DeskEvent,
     private readonly sequence?: number,
   ) {
     super();
   }
   protected get event() {
-    return withSequence({ type: 'agent.offered', agentId: this.agentId } as const, this.sequence);
-  }
-}
-class AgentAccepts extends HostEvent {
-  constructor(
-    private readonly agentId: string,
-    private readonly sequence?: number,
-  ) {
-    super();
-  }
-  protected get event() {
-    return withSequence({ type: 'agent.accepted', agentId: this.agentId } as const, this.sequence);
-  }
-}
-class AgentRejects extends HostEvent {
-  constructor(
-    private readonly agentId: string,
-    private readonly sequence?: number,
-  ) {
-    super();
-  }
-  protected get event() {
-    return withSequence({ type: 'agent.rejected', agentId: this.agentId } as const, this.sequence);
-  }
-}
-class AgentSays extends HostEvent {
-  constructor(
-    private readonly agentId: string,
-    private readonly sequence?: number,
-  ) {
-    super();
-  }
-  protected get event() {
-    return withSequence({ type: 'agent.message', agentId: this.agentId, text: 'How can I help?' } as const, this.sequence);
-  }
-}
-class AgentEnds extends HostEvent {
-  constructor(
-    private readonly agentId: string,
-    private readonly returnReason: AgentReturnReason,
-    private readonly sequence?: number,
-  ) {
-    super();
-  }
-  protected get event() {
-    return withSequence({ type: 'agent.ended', agentId: this.agentId, returnReason: this.returnReason } as const, this.sequence);
-  }
-}
-class QueueMoves extends HostEvent {
-  constructor(
-    private readonly position: number,
-    private readonly sequence?: number,
-  ) {
-    super();
-  }
-  protected get event() {
-    return withSequence({ type: 'queue.update', position: this.position, estimatedWaitSeconds: this.position * 60 } as const, this.sequence);
+    return withSequence(this.sent, this.sequence);
   }
 }
 class TargetCompletes extends HostEvent {
@@ -347,12 +293,12 @@ const step = fc.oneof(
   w(2, fc.constant(new UserAcceptsOffer())),
   w(4, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 1 }).map((s) => new AutomationAcks(s))),
   w(2, fc.boolean().map((retryable) => new AutomationFails(retryable))),
-  w(8, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentOffered(id, s))),
-  w(8, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentAccepts(id, s))),
-  w(2, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentRejects(id, s))),
-  w(4, fc.tuple(agentId, deskSequence).map(([id, s]) => new AgentSays(id, s))),
-  w(3, fc.tuple(agentId, fc.constantFrom<AgentReturnReason>('resolved', 'handBack', 'unresolved'), deskSequence).map(([id, r, s]) => new AgentEnds(id, r, s))),
-  w(2, fc.tuple(fc.integer({ min: 0, max: 9 }), deskSequence).map(([p, s]) => new QueueMoves(p, s))),
+  w(8, fc.tuple(agentId, deskSequence).map(([id, s]) => new DeskSends({ type: 'agent.offered', agentId: id }, s))),
+  w(8, fc.tuple(agentId, deskSequence).map(([id, s]) => new DeskSends({ type: 'agent.accepted', agentId: id }, s))),
+  w(2, fc.tuple(agentId, deskSequence).map(([id, s]) => new DeskSends({ type: 'agent.rejected', agentId: id }, s))),
+  w(4, fc.tuple(agentId, deskSequence).map(([id, s]) => new DeskSends({ type: 'agent.message', agentId: id, text: 'How can I help?' }, s))),
+  w(3, fc.tuple(agentId, fc.constantFrom<AgentReturnReason>('resolved', 'handBack', 'unresolved'), deskSequence).map(([id, r, s]) => new DeskSends({ type: 'agent.ended', agentId: id, returnReason: r }, s))),
+  w(2, fc.tuple(fc.integer({ min: 0, max: 9 }), deskSequence).map(([p, s]) => new DeskSends({ type: 'queue.update', position: p, estimatedWaitSeconds: p * 60 }, s))),
   w(2, fc.constant(new TargetCompletes())),
   w(2, fc.constant(new TargetFails())),
   w(2, fc.constant(new DialogCompletes())),
